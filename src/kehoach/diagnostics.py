@@ -1,0 +1,129 @@
+"""Diagnostics: what kehoach tells a user about their plan files.
+
+Every problem found in the input becomes a :class:`Diagnostic` with a file, a
+1-based line and column, a stable code (``KH###``), a severity and a Vietnamese
+message.  Problems are collected, never raised one at a time, so a user sees
+every mistake of a file in one run, sorted by file and position.
+
+The code table :data:`CODES` is the single source of truth; ``docs/diagnostics.md``
+documents each code in Vietnamese and English and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Iterable
+
+
+class Severity(str, Enum):
+    """How bad a problem is; the value is the Vietnamese word printed."""
+
+    ERROR = "lỗi"
+    WARNING = "cảnh báo"
+
+
+#: code -> (severity, short Vietnamese title, short English title)
+CODES: dict[str, tuple[Severity, str, str]] = {
+    # Reading files
+    "KH001": (Severity.ERROR, "không đọc được tệp hoặc thư mục", "file or folder cannot be read"),
+    "KH002": (Severity.ERROR, "tệp không phải UTF-8", "file is not UTF-8"),
+    "KH003": (Severity.ERROR, "tệp rỗng", "empty file"),
+    "KH004": (Severity.ERROR, "tệp quá lớn", "file too large"),
+    "KH005": (Severity.ERROR, "ký tự điều khiển", "control character"),
+    "KH006": (Severity.WARNING, "văn bản chưa chuẩn hóa Unicode NFC", "text not in Unicode NFC"),
+    # YAML syntax
+    "KH010": (Severity.ERROR, "lỗi cú pháp YAML", "YAML syntax error"),
+    "KH011": (Severity.ERROR, "khóa bị lặp", "duplicate key"),
+    "KH012": (Severity.ERROR, "không dùng neo/bí danh YAML", "YAML anchor or alias"),
+    "KH013": (Severity.ERROR, "thụt lề bằng ký tự tab", "tab indentation"),
+    "KH014": (Severity.ERROR, "không dùng thẻ kiểu YAML", "explicit YAML tag"),
+    "KH015": (Severity.ERROR, "lồng quá sâu", "nesting too deep"),
+    "KH016": (Severity.ERROR, "khóa không phải chuỗi", "non-string key"),
+    # Schema
+    "KH020": (Severity.ERROR, "khóa không được khai báo", "unknown key"),
+    "KH021": (Severity.ERROR, "sai kiểu dữ liệu", "wrong type"),
+    "KH022": (Severity.ERROR, "thiếu khóa bắt buộc", "missing required key"),
+    "KH023": (Severity.ERROR, "giá trị không hợp lệ", "invalid value"),
+    "KH024": (Severity.ERROR, "số phần tử không hợp lệ", "wrong number of items"),
+    # Cross references and meaning
+    "KH030": (Severity.ERROR, "cơ quan hoặc nhóm không có trong danh mục", "unknown agency or group"),
+    "KH031": (Severity.ERROR, "mã bị trùng", "duplicate id"),
+    "KH032": (Severity.ERROR, "cơ quan chủ trì nằm trong danh sách phối hợp", "lead is also a coordinator"),
+    "KH033": (Severity.ERROR, "thời gian ngoài giai đoạn kế hoạch", "timeline outside the plan years"),
+    "KH034": (Severity.ERROR, "ngày không tồn tại", "impossible date"),
+    "KH035": (Severity.WARNING, "cơ quan đã ngừng hoạt động", "agency no longer exists"),
+    "KH036": (Severity.ERROR, "giai đoạn kế hoạch không hợp lệ", "invalid plan years"),
+    "KH037": (Severity.ERROR, "thiếu tệp bắt buộc của kế hoạch", "required plan file missing"),
+    "KH038": (Severity.WARNING, "phối hợp trùng lặp qua nhóm", "coordinator repeated through a group"),
+    "KH039": (Severity.WARNING, "cơ quan có nhiệm vụ nhưng không phải báo cáo", "agency with tasks does not report"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in one place.  Ordering sorts by file, line, column, code."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown diagnostic code {self.code}")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def format(self) -> str:
+        """``path:line:col: KH### lỗi: message`` — the form editors and CI parse."""
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.severity.value}: {self.message}"
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["severity"] = "error" if self.is_error else "warning"
+        return data
+
+
+def make(path: str, line: int, col: int, code: str, message: str) -> Diagnostic:
+    """Build a diagnostic whose severity comes from the code table."""
+    return Diagnostic(path, line, col, code, message, CODES[code][0])
+
+
+def sort(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(set(diagnostics))
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)
+
+
+def format_text(diagnostics: Iterable[Diagnostic]) -> str:
+    return "".join(d.format() + "\n" for d in diagnostics)
+
+
+def format_json(diagnostics: Iterable[Diagnostic]) -> str:
+    items = [d.to_json() for d in diagnostics]
+    summary = {
+        "valid": not any(d["severity"] == "error" for d in items),
+        "errors": sum(d["severity"] == "error" for d in items),
+        "warnings": sum(d["severity"] == "warning" for d in items),
+        "diagnostics": items,
+    }
+    return json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+
+
+class PlanError(Exception):
+    """Raised by the library when input is invalid; carries every diagnostic."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = sort(diagnostics)
+        errors = [d for d in self.diagnostics if d.is_error]
+        first = errors[0].format() if errors else "kế hoạch không hợp lệ"
+        more = f" (và {len(errors) - 1} lỗi khác)" if len(errors) > 1 else ""
+        super().__init__(first + more)

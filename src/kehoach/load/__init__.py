@@ -1,0 +1,204 @@
+"""Load a plan directory: YAML → schema → cross-references → :class:`~kehoach.model.Plan`.
+
+A plan directory holds three files, each with its own schema:
+
+``plan.yaml``      the document: issuer, number, date, subject, bases, body,
+                   recipients, signer, reporting rule
+``agencies.yaml``  the registry of agencies and named groups
+``tasks.yaml``     the Phụ lục: task groups and tasks
+
+:func:`check_plan` returns every diagnostic; :func:`load_plan` returns the
+model or raises :class:`~kehoach.diagnostics.PlanError` carrying them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Optional
+
+from .. import vn
+from ..diagnostics import Diagnostic, PlanError, has_errors, make, sort
+from ..model import (
+    Agency, AgencyGroup, Appendix, Block, DocumentMeta, Issuer, Plan, Recipient, Registry,
+    ReportingRule, Section, Signer, Task, TaskGroup, Timeline,
+)
+from .refs import ANNUAL, CONTINUOUS, check_references
+from .schema import validate
+from .yamlread import YamlDoc, read_yaml
+
+#: kind -> file name inside a plan directory
+PLAN_FILES = {"plan": "plan.yaml", "agencies": "agencies.yaml", "tasks": "tasks.yaml"}
+
+__all__ = ["PLAN_FILES", "check_plan", "load_plan", "plan_dir"]
+
+
+def plan_dir(path: str | os.PathLike) -> Path:
+    """Accept a plan directory or its ``plan.yaml``."""
+    path = Path(path)
+    return path.parent if path.is_file() and path.name == PLAN_FILES["plan"] else path
+
+
+def _display(path: Path) -> str:
+    """Paths in diagnostics: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def check_plan(path: str | os.PathLike) -> tuple[Optional[Plan], list[Diagnostic]]:
+    """Load and check a plan directory.
+
+    Returns ``(plan, diagnostics)``; ``plan`` is None when any diagnostic is an
+    error.  Diagnostics are sorted by file, line and column.
+    """
+    folder = plan_dir(path)
+    if not folder.is_dir():
+        shown = _display(folder)
+        return None, [make(shown, 1, 1, "KH001", "không tìm thấy thư mục kế hoạch")]
+
+    docs: dict[str, YamlDoc] = {}
+    out: list[Diagnostic] = []
+    for kind, name in PLAN_FILES.items():
+        file = folder / name
+        shown = _display(file)
+        if not file.is_file():
+            out.append(make(shown, 1, 1, "KH037", f"thiếu tệp '{name}' trong thư mục kế hoạch"))
+            docs[kind] = YamlDoc(shown)
+            continue
+        doc, problems = read_yaml(file, shown)
+        out += problems
+        if doc.data is not None:
+            out += validate(kind, doc)
+        docs[kind] = doc
+
+    out += check_references(docs["plan"], docs["agencies"], docs["tasks"])
+    out = sort(out)
+    if has_errors(out):
+        return None, out
+    return build_model(docs["plan"].data, docs["agencies"].data, docs["tasks"].data), out
+
+
+def load_plan(path: str | os.PathLike) -> Plan:
+    """Load a plan directory or raise :class:`PlanError` with every diagnostic.
+
+    Warnings do not stop loading; read them with :func:`check_plan`.
+    """
+    plan, diagnostics = check_plan(path)
+    if plan is None:
+        raise PlanError(diagnostics)
+    return plan
+
+
+# -- building the model from checked data ----------------------------------------
+
+
+def _date(value: Optional[str]) -> Optional[dt.date]:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _timeline(text: str) -> Timeline:
+    if text == ANNUAL:
+        return Timeline("annual", text)
+    if text == CONTINUOUS:
+        return Timeline("continuous", text)
+    if len(text) == 4:
+        return Timeline("year", text, int(text), int(text))
+    if len(text) == 9:
+        return Timeline("range", text, int(text[:4]), int(text[5:]))
+    day = dt.date.fromisoformat(text)
+    return Timeline("date", text, day.year, day.year, day)
+
+
+def _blocks(items: list[dict], prefix: str = "") -> tuple[Block, ...]:
+    """Blocks with their automatic numbers: ``1.``, then ``1.1.`` inside ``1.``."""
+    out = []
+    counter = 0
+    for item in items:
+        number = None
+        child_prefix = prefix
+        if item.get("numbered"):
+            counter += 1
+            number = f"{prefix}{counter}."
+            child_prefix = number
+        out.append(Block(
+            title=item.get("title"),
+            text=item.get("text"),
+            number=number,
+            marker=item.get("marker"),
+            responsible=tuple(item.get("responsible", ())),
+            children=_blocks(item.get("content", []), child_prefix),
+        ))
+    return tuple(out)
+
+
+def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: dict[str, Any]) -> Plan:
+    """Turn checked data into the typed model (assumes :func:`check_plan` passed)."""
+    registry = Registry(
+        agencies=MappingProxyType({
+            a["id"]: Agency(a["id"], a["name"], a["short_name"], a["kind"], a.get("parent"),
+                            _date(a.get("until")), a.get("note"))
+            for a in agencies["agencies"]
+        }),
+        groups=MappingProxyType({
+            g["id"]: AgencyGroup(g["id"], g["name"], tuple(g["members"]), g.get("note"))
+            for g in agencies.get("groups", [])
+        }),
+        as_of=_date(agencies.get("as_of")),
+        note=agencies.get("note"),
+    )
+    issuer_data = plan["issuer"]
+    issuer_agency = registry.agencies.get(issuer_data["agency"])
+    issuer = Issuer(
+        agency_id=issuer_data["agency"],
+        name=registry.name(issuer_data["agency"]),
+        short_name=issuer_agency.short_name if issuer_agency else registry.name(issuer_data["agency"]),
+        header=tuple(issuer_data["header"]),
+        parent_header=tuple(issuer_data.get("parent_header", ())),
+        code=issuer_data["code"],
+        place=issuer_data["place"],
+    )
+    d = plan["document"]
+    parts = [int(p) for p in d["date"].split("-")]
+    document = DocumentMeta(
+        type_name=d["type"], code=d["code"], number=d.get("number"),
+        year=parts[0], month=parts[1], day=parts[2] if len(parts) == 3 else None,
+        subject=d["subject"],
+    )
+    sections = tuple(
+        Section(vn.roman(i), s["title"], _blocks(s["content"]))
+        for i, s in enumerate(plan["sections"], 1)
+    )
+    signer_data = plan["signer"]
+    delegation = signer_data.get("delegation") or {}
+    signer = Signer(
+        title=signer_data["title"], name=signer_data["name"],
+        on_behalf_of=signer_data.get("on_behalf_of"),
+        delegation_prefix=delegation.get("prefix"), delegation_head=delegation.get("head"),
+    )
+    r = plan["reporting"]
+    reporting = ReportingRule(
+        periods=tuple(r["periods"]), reporters=tuple(r["reporters"]), to=r["to"],
+        via=r.get("via"), consolidated_to=r["consolidated_to"],
+    )
+    groups = []
+    for i, g in enumerate(tasks["groups"], 1):
+        groups.append(TaskGroup(g["id"], vn.roman(i), g["title"], tuple(
+            Task(
+                id=t["id"], group_id=g["id"], content=t["content"], lead=t["lead"],
+                support=tuple(t.get("support", ())), timeline=_timeline(t["timeline"]),
+                output=t["output"], implements=tuple(t.get("implements", ())), note=t.get("note"),
+            )
+            for t in g["tasks"]
+        )))
+    appendix = Appendix(tasks["title"], tuple(groups), bool(tasks.get("illustrative", False)), tasks.get("note"))
+    return Plan(
+        id=plan["id"], level=plan["level"], issuer=issuer, document=document,
+        start_year=plan["years"]["from"], end_year=plan["years"]["to"],
+        bases=tuple(plan.get("bases", ())), sections=sections, closing=plan["closing"],
+        recipients=tuple(Recipient(x["text"], x.get("ref")) for x in plan["recipients"]),
+        signer=signer, reporting=reporting, registry=registry, appendix=appendix,
+    )

@@ -1,0 +1,249 @@
+"""Cross-file checks: what a schema cannot see.
+
+Runs on the raw data of all three files at once, defensively (a file with
+schema errors is still checked where its shape allows), so one run reports
+every unknown agency, duplicate id or impossible date, not only the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Iterator
+
+from ..diagnostics import Diagnostic, make
+from .schema import suggest
+from .yamlread import YamlDoc
+
+_YEAR = re.compile(r"([0-9]{4})\Z")
+_RANGE = re.compile(r"([0-9]{4})-([0-9]{4})\Z")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})\Z")
+ANNUAL = "Hằng năm"
+CONTINUOUS = "Thường xuyên"
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+class _Checker:
+    def __init__(self, plan: YamlDoc, agencies: YamlDoc, tasks: YamlDoc):
+        self.plan, self.agencies, self.tasks = plan, agencies, tasks
+        self.out: list[Diagnostic] = []
+        self.agency_ids: dict[str, dict] = {}
+        self.group_ids: dict[str, dict] = {}
+
+    def add(self, doc: YamlDoc, path: tuple, code: str, message: str, *, key: bool = False) -> None:
+        line, col = doc.where(path, key=key)
+        self.out.append(make(doc.path, line, col, code, message))
+
+    # -- registry --------------------------------------------------------------
+    def registry(self) -> None:
+        doc = self.agencies
+        data = _dict(doc.data)
+        first_seen: dict[str, tuple[int, int]] = {}
+        entries = [("agencies", i, a) for i, a in enumerate(_list(data.get("agencies")))]
+        entries += [("groups", i, g) for i, g in enumerate(_list(data.get("groups")))]
+        for kind, index, entry in entries:
+            ident = _str(_dict(entry).get("id"))
+            if ident is None:
+                continue
+            path = (kind, index, "id")
+            if ident in first_seen:
+                self.add(doc, path, "KH031", f"mã '{ident}' đã dùng ở dòng {first_seen[ident][0]}")
+                continue
+            first_seen[ident] = doc.where(path)
+            (self.agency_ids if kind == "agencies" else self.group_ids)[ident] = entry
+        for index, group in enumerate(_list(data.get("groups"))):
+            for m, member in enumerate(_list(_dict(group).get("members"))):
+                if isinstance(member, str) and member not in self.agency_ids:
+                    extra = " (thành viên của nhóm phải là cơ quan, không phải nhóm)" if member in self.group_ids else \
+                        suggest(member, self.agency_ids)
+                    self.add(doc, ("groups", index, "members", m), "KH030",
+                             f"thành viên '{member}' không có trong danh mục cơ quan{extra}")
+
+    def known(self, ref: str) -> bool:
+        return ref in self.agency_ids or ref in self.group_ids
+
+    def ref(self, doc: YamlDoc, path: tuple, ref: Any, role: str) -> bool:
+        """Check one agency/group reference; warn when the agency has ceased."""
+        if not isinstance(ref, str):
+            return False
+        if not self.known(ref):
+            self.add(doc, path, "KH030", f"{role} '{ref}' không có trong danh mục cơ quan và nhóm"
+                                         f"{suggest(ref, list(self.agency_ids) + list(self.group_ids))}")
+            return False
+        until = _str(_dict(self.agency_ids.get(ref)).get("until"))
+        if until and self.reference_date and _DATE.match(until) and until <= self.reference_date:
+            self.add(doc, path, "KH035", f"{role} '{ref}' đã ngừng hoạt động từ ngày {until}")
+        return True
+
+    # -- plan.yaml --------------------------------------------------------------
+    def plan_file(self) -> None:
+        doc = self.plan
+        data = _dict(doc.data)
+        issuer = _dict(data.get("issuer"))
+        self.ref(doc, ("issuer", "agency"), issuer.get("agency"), "cơ quan ban hành")
+        for i, recipient in enumerate(_list(data.get("recipients"))):
+            if "ref" in _dict(recipient):
+                self.ref(doc, ("recipients", i, "ref"), recipient["ref"], "nơi nhận")
+        for path, block in _walk_blocks(data.get("sections")):
+            for j, ref in enumerate(_list(block.get("responsible"))):
+                self.ref(doc, path + ("responsible", j), ref, "cơ quan chịu trách nhiệm")
+        reporting = _dict(data.get("reporting"))
+        for j, ref in enumerate(_list(reporting.get("reporters"))):
+            self.ref(doc, ("reporting", "reporters", j), ref, "cơ quan báo cáo")
+        for key, role in (("to", "nơi nhận báo cáo"), ("via", "cơ quan tổng hợp"),
+                          ("consolidated_to", "nơi nhận báo cáo tổng hợp")):
+            if key in reporting:
+                self.ref(doc, ("reporting", key), reporting[key], role)
+
+    def plan_dates(self) -> None:
+        """Document date and plan years; sets the dates later checks use."""
+        doc = self.plan
+        data = _dict(doc.data)
+        self.reference_date = None
+        date = _str(_dict(data.get("document")).get("date"))
+        if date:
+            m = _DATE.match(date) or _MONTH.match(date)
+            if m:
+                year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.lastindex == 3 else 1
+                try:
+                    self.reference_date = dt.date(year, month, day).isoformat()
+                except ValueError:
+                    what = "tháng" if not 1 <= month <= 12 else "ngày"
+                    self.add(doc, ("document", "date"), "KH034",
+                             f"ngày ban hành '{date}' không có thật ({what} không hợp lệ)")
+        years = _dict(data.get("years"))
+        start, end = years.get("from"), years.get("to")
+        self.years = None
+        if isinstance(start, int) and isinstance(end, int) and not isinstance(start, bool):
+            if start > end:
+                self.add(doc, ("years", "to"), "KH036", f"năm kết thúc {end} trước năm bắt đầu {start}")
+            else:
+                self.years = (start, end)
+
+    # -- tasks.yaml -----------------------------------------------------------
+    def tasks_file(self) -> None:
+        doc = self.tasks
+        data = _dict(doc.data)
+        seen_groups: dict[str, int] = {}
+        seen_tasks: dict[str, int] = {}
+        for g, group in enumerate(_list(data.get("groups"))):
+            group = _dict(group)
+            gid = _str(group.get("id"))
+            if gid is not None:
+                if gid in seen_groups:
+                    self.add(doc, ("groups", g, "id"), "KH031", f"mã nhóm nhiệm vụ '{gid}' đã dùng ở dòng {seen_groups[gid]}")
+                else:
+                    seen_groups[gid] = doc.where(("groups", g, "id"))[0]
+            for t, task in enumerate(_list(group.get("tasks"))):
+                self.task(doc, ("groups", g, "tasks", t), _dict(task), seen_tasks)
+
+    def task(self, doc: YamlDoc, path: tuple, task: dict, seen: dict[str, int]) -> None:
+        tid = _str(task.get("id"))
+        if tid is not None:
+            if tid in seen:
+                self.add(doc, path + ("id",), "KH031", f"mã nhiệm vụ '{tid}' đã dùng ở dòng {seen[tid]}")
+            else:
+                seen[tid] = doc.where(path + ("id",))[0]
+        lead = task.get("lead")
+        lead_ok = self.ref(doc, path + ("lead",), lead, "cơ quan chủ trì")
+        support = _list(task.get("support"))
+        covered: dict[str, str] = {}
+        for j, ref in enumerate(support):
+            if not self.ref(doc, path + ("support", j), ref, "cơ quan phối hợp"):
+                continue
+            if ref == lead:
+                self.add(doc, path + ("support", j), "KH032",
+                         f"'{ref}' là cơ quan chủ trì nên không được ghi là cơ quan phối hợp của chính nhiệm vụ này")
+                continue
+            for member in self.members(ref):
+                if member in covered and ref not in self.group_ids:
+                    self.add(doc, path + ("support", j), "KH038",
+                             f"'{ref}' đã thuộc nhóm '{covered[member]}' trong danh sách phối hợp")
+                covered.setdefault(member, ref)
+        if lead_ok and isinstance(lead, str) and lead in self.group_ids:
+            pass  # a group lead binds each member; members inside a support group are fine
+        self.timeline(doc, path + ("timeline",), task.get("timeline"))
+
+    def members(self, ref: str) -> list[str]:
+        if ref in self.group_ids:
+            return [m for m in _list(self.group_ids[ref].get("members")) if isinstance(m, str)]
+        return [ref]
+
+    def timeline(self, doc: YamlDoc, path: tuple, value: Any) -> None:
+        if not isinstance(value, str):
+            return
+        years: tuple[int, ...] = ()
+        if m := _DATE.match(value):
+            try:
+                dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                self.add(doc, path, "KH034", f"thời gian thực hiện '{value}' không phải là ngày có thật")
+                return
+            years = (int(m.group(1)),)
+        elif m := _RANGE.match(value):
+            years = (int(m.group(1)), int(m.group(2)))
+            if years[0] > years[1]:
+                self.add(doc, path, "KH033", f"khoảng năm '{value}' có năm bắt đầu sau năm kết thúc")
+                return
+        elif m := _YEAR.match(value):
+            years = (int(m.group(1)),)
+        if years and self.years and (min(years) < self.years[0] or max(years) > self.years[1]):
+            self.add(doc, path, "KH033", f"thời gian thực hiện '{value}' nằm ngoài giai đoạn kế hoạch "
+                                         f"{self.years[0]}-{self.years[1]}")
+
+    def reporting_coverage(self) -> None:
+        """An agency with tasks that no reporting rule asks to report is
+        probably a mistake in ``reporting.reporters``."""
+        reporting = _dict(_dict(self.plan.data).get("reporting"))
+        reporters = set()
+        for ref in _list(reporting.get("reporters")):
+            if isinstance(ref, str) and self.known(ref):
+                reporters.update(self.members(ref))
+        if not reporters:
+            return
+        involved: dict[str, tuple] = {}
+        for g, group in enumerate(_list(_dict(self.tasks.data).get("groups"))):
+            for t, task in enumerate(_list(_dict(group).get("tasks"))):
+                task = _dict(task)
+                lead = task.get("lead")
+                if isinstance(lead, str) and self.known(lead):
+                    for member in self.members(lead):
+                        involved.setdefault(member, ("groups", g, "tasks", t, "lead"))
+        for agency, path in involved.items():
+            if agency not in reporters:
+                self.add(self.tasks, path, "KH039",
+                         f"'{agency}' chủ trì nhiệm vụ nhưng không thuộc danh sách phải báo cáo (reporting.reporters)")
+
+
+def _walk_blocks(sections: Any) -> Iterator[tuple[tuple, dict]]:
+    def walk(blocks: Any, path: tuple):
+        for i, block in enumerate(_list(blocks)):
+            if isinstance(block, dict):
+                yield path + (i,), block
+                yield from walk(block.get("content"), path + (i, "content"))
+
+    for s, section in enumerate(_list(sections)):
+        yield from walk(_dict(section).get("content"), ("sections", s, "content"))
+
+
+def check_references(plan: YamlDoc, agencies: YamlDoc, tasks: YamlDoc) -> list[Diagnostic]:
+    """Every cross-reference and meaning problem across the three files."""
+    checker = _Checker(plan, agencies, tasks)
+    checker.registry()
+    checker.plan_dates()
+    checker.plan_file()
+    checker.tasks_file()
+    checker.reporting_coverage()
+    return checker.out

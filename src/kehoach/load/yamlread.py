@@ -1,0 +1,297 @@
+"""Read one YAML file safely, keeping the position of every key and value.
+
+Why not ``yaml.safe_load``: it is YAML 1.1 (``no`` becomes False, ``0123``
+becomes 83, an unquoted date becomes ``datetime.date`` or a bare
+``ValueError`` with no position), keeps the last of two duplicate keys, expands
+aliases (a few hundred bytes can become billions of nodes), and forgets where
+each value came from.  Here we walk libyaml's *event* stream ourselves: the C
+parser does the tokenising (fast, no recursion limit), and this module decides
+what each scalar means and records ``(line, column)`` for every path.
+
+Scalar rules (a strict subset of YAML 1.2's core schema): a plain ``null``,
+``~`` or empty value is ``None``; plain ``true``/``false`` are booleans; a plain
+decimal integer without leading zeros is an ``int``; everything else, quoted or
+not, is a string.  Every string is normalised to NFC.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..diagnostics import Diagnostic, make
+
+#: Largest source file accepted.  A 1,000-task appendix is about 0.5 MB.
+MAX_BYTES = 5 * 1024 * 1024
+#: Deepest nesting accepted; real plan files stay under 10.
+MAX_DEPTH = 40
+#: Stop listing the same kind of character problem after this many per file.
+MAX_REPEATS = 20
+
+Path_ = tuple  # a path into the document: keys (str) and indices (int)
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+# libyaml's messages, said in Vietnamese; the original follows in parentheses.
+_YAML_MESSAGES = {
+    "mapping values are not allowed in this context": "không được đặt 'khóa: giá trị' ở đây (thường do thiếu dấu nháy quanh chuỗi có dấu ':' hoặc thụt lề sai)",
+    "could not find expected ':'": "thiếu dấu ':' sau khóa",
+    "did not find expected key": "thụt lề không khớp hoặc thiếu khóa",
+    "did not find expected '-' indicator": "thụt lề của danh sách không khớp",
+    "found character that cannot start any token": "có ký tự không được đứng đầu một giá trị (ví dụ @ hoặc `)",
+    "found unexpected end of stream": "tệp kết thúc khi chuỗi hoặc khối chưa đóng",
+    "found unknown escape character": "ký tự thoát không hợp lệ trong chuỗi nháy kép",
+    "did not find expected node content": "thiếu giá trị",
+    "did not find expected ',' or ']'": "danh sách [...] thiếu dấu ',' hoặc ']'",
+    "did not find expected ',' or '}'": "ánh xạ {...} thiếu dấu ',' hoặc '}'",
+    "found a tab character that violates indentation": "ký tự tab làm sai thụt lề",
+    "block sequence entries are not allowed in this context": "không được bắt đầu danh sách '-' ở đây",
+    "found undefined alias": "bí danh chưa được định nghĩa",
+    "did not find expected comment or line break": "thừa ký tự sau giá trị (thiếu dấu nháy?)",
+}
+
+
+@dataclass
+class YamlDoc:
+    """A parsed file: its data plus the position of each value and key."""
+
+    path: str
+    data: Any = None
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Best position for ``path``: the key when asked and known, else the
+        value, else the nearest ancestor that has one (never fails)."""
+        path = tuple(path)
+        while True:
+            if key and path in self.key_positions:
+                return self.key_positions[path]
+            if path in self.positions:
+                return self.positions[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+def read_yaml(file: Path, display: str | None = None) -> tuple[YamlDoc, list[Diagnostic]]:
+    """Read ``file``; return the document and every problem found.
+
+    ``display`` is the path printed in diagnostics (relative, so output is
+    stable across machines).  When an error is returned, ``doc.data`` is None.
+    """
+    shown = display or str(file)
+    doc = YamlDoc(shown)
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            return doc, [make(shown, 1, 1, "KH004", f"tệp có {size:,} byte, vượt giới hạn {MAX_BYTES:,} byte")]
+        raw = file.read_bytes()
+    except OSError as exc:
+        return doc, [make(shown, 1, 1, "KH001", f"không đọc được tệp: {exc.strerror or exc}")]
+    return doc, _parse_bytes(raw, doc)
+
+
+def _parse_bytes(raw: bytes, doc: YamlDoc) -> list[Diagnostic]:
+    shown = doc.path
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        return [make(shown, line, col, "KH002",
+                     f"byte 0x{raw[exc.start]:02X} không hợp lệ trong UTF-8; hãy lưu tệp với bảng mã UTF-8")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        return [make(shown, 1, 1, "KH003", "tệp rỗng, không có dữ liệu")]
+
+    problems = _scan_characters(text, shown)
+    if problems:
+        return problems
+    return _build(text, doc)
+
+
+def _scan_characters(text: str, shown: str) -> list[Diagnostic]:
+    """Control characters and tab indentation, found before parsing so the
+    message names the real problem rather than libyaml's guess."""
+    out: list[Diagnostic] = []
+    for m in _CONTROL.finditer(text):
+        if len(out) >= MAX_REPEATS:
+            break
+        line, col = _line_col(text, m.start())
+        out.append(make(shown, line, col, "KH005",
+                        f"ký tự điều khiển U+{ord(m.group()):04X} không được phép; hãy xóa ký tự này"))
+    tabs = 0
+    for lineno, line in enumerate(text.split("\n"), 1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if "\t" in line[:indent] and line.strip() and tabs < MAX_REPEATS:
+            tabs += 1
+            out.append(make(shown, lineno, line.index("\t") + 1, "KH013",
+                            "thụt lề bằng ký tự tab; YAML chỉ cho phép thụt lề bằng dấu cách"))
+    return out
+
+
+class _Frame:
+    __slots__ = ("container", "path", "key", "key_mark", "seen")
+
+    def __init__(self, container, path):
+        self.container = container
+        self.path = path
+        self.key = None          # pending key of a mapping, None when a key is expected
+        self.key_mark = None
+        self.seen: dict[str, int] = {}
+
+
+def _build(text: str, doc: YamlDoc) -> list[Diagnostic]:
+    shown = doc.path
+    out: list[Diagnostic] = []
+    stack: list[_Frame] = []
+    root: list[Any] = []
+    documents = 0
+    positions = doc.positions
+    key_positions = doc.key_positions
+
+    def attach(value, mark) -> None:
+        if not stack:
+            root.append(value)
+            positions[()] = mark
+            return
+        frame = stack[-1]
+        if isinstance(frame.container, list):
+            path = frame.path + (len(frame.container),)
+            frame.container.append(value)
+            positions.setdefault(path, mark)
+        else:
+            path = frame.path + (frame.key,)
+            frame.container[frame.key] = value
+            positions.setdefault(path, mark)
+            key_positions[path] = frame.key_mark
+            frame.key = None
+
+    def child_path() -> Path_:
+        if not stack:
+            return ()
+        frame = stack[-1]
+        if isinstance(frame.container, list):
+            return frame.path + (len(frame.container),)
+        return frame.path + (frame.key,)
+
+    def expecting_key() -> bool:
+        return bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is None
+
+    def string(value: str, mark) -> str:
+        if not unicodedata.is_normalized("NFC", value):
+            out.append(make(shown, mark[0], mark[1], "KH006",
+                            "chuỗi chưa ở dạng Unicode dựng sẵn (NFC), đã được chuẩn hóa; nên lưu lại tệp ở dạng NFC"))
+            return unicodedata.normalize("NFC", value)
+        return value
+
+    try:
+        for ev in yaml.parse(text, Loader=yaml.CSafeLoader):
+            mark = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+            kind = type(ev)
+            if kind is yaml.ScalarEvent:
+                if ev.anchor is not None:
+                    out.append(make(shown, *mark, "KH012", f"không dùng neo YAML '&{ev.anchor}'; hãy viết đầy đủ giá trị"))
+                if ev.tag not in (None, "!"):
+                    out.append(make(shown, *mark, "KH014", f"không dùng thẻ kiểu '{ev.tag}'; hãy viết giá trị bình thường"))
+                if expecting_key():
+                    key = string(ev.value, mark)
+                    frame = stack[-1]
+                    if key in frame.seen:
+                        out.append(make(shown, *mark, "KH011",
+                                        f"khóa '{key}' bị lặp (đã khai báo ở dòng {frame.seen[key]})"))
+                        key = f"\x00dup{len(frame.seen)}:{key}"  # keep parsing; never reaches the schema
+                    else:
+                        frame.seen[key] = mark[0]
+                    frame.key, frame.key_mark = key, mark
+                    continue
+                if ev.implicit[0]:
+                    value = _plain(ev.value)
+                    if isinstance(value, str):
+                        value = string(value, mark)
+                else:
+                    value = string(ev.value, mark)
+                attach(value, mark)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if expecting_key():
+                    out.append(make(shown, *mark, "KH016", "khóa phải là một chuỗi, không phải danh sách hay ánh xạ"))
+                    raise _Abort
+                if ev.anchor is not None:
+                    out.append(make(shown, *mark, "KH012", f"không dùng neo YAML '&{ev.anchor}'; hãy viết đầy đủ giá trị"))
+                if ev.tag is not None and not ev.implicit:
+                    out.append(make(shown, *mark, "KH014", f"không dùng thẻ kiểu '{ev.tag}'"))
+                if len(stack) >= MAX_DEPTH:
+                    out.append(make(shown, *mark, "KH015", f"dữ liệu lồng quá {MAX_DEPTH} cấp"))
+                    raise _Abort
+                container: Any = {} if kind is yaml.MappingStartEvent else []
+                path = child_path()
+                attach(container, mark)
+                stack.append(_Frame(container, path))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+            elif kind is yaml.AliasEvent:
+                out.append(make(shown, *mark, "KH012", f"không dùng bí danh YAML '*{ev.anchor}'; hãy viết đầy đủ giá trị"))
+                raise _Abort
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    out.append(make(shown, *mark, "KH010", "mỗi tệp chỉ được có một tài liệu YAML (bỏ dòng '---' thứ hai)"))
+                    raise _Abort
+    except _Abort:
+        pass
+    except yaml.MarkedYAMLError as exc:
+        out.append(_syntax_error(exc, shown))
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives marks
+        out.append(make(shown, 1, 1, "KH010", f"lỗi cú pháp YAML: {exc}"))
+
+    if any(d.is_error for d in out):
+        return out
+    data = root[0] if root else None
+    if data is None:
+        return out + [make(shown, 1, 1, "KH003", "tệp không có dữ liệu (chỉ có chú thích)")]
+    doc.data = data
+    return out
+
+
+class _Abort(Exception):
+    """Stop reading a file whose structure cannot be trusted any further."""
+
+
+def _plain(value: str):
+    if value in _NULLS:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.match(value):
+        return int(value)
+    return value
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or "").strip()
+    said = _YAML_MESSAGES.get(problem)
+    message = f"lỗi cú pháp YAML: {said} ({problem})" if said else f"lỗi cú pháp YAML: {problem or exc}"
+    if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+        message += f"; bắt đầu từ dòng {exc.context_mark.line + 1}"
+    return make(shown, line, col, "KH010", message)

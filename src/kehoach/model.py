@@ -1,0 +1,320 @@
+"""The typed plan: frozen dataclasses, no I/O, no formatting.
+
+Everything a document builder needs is here, already resolved and checked by
+:mod:`kehoach.load`: agency references point at registry entries, numbering of
+sections and items is computed, timelines are parsed.  Builders never look at
+YAML.  Collections are tuples (and read-only mappings) so a ``Plan`` can be
+shared freely between builders and threads.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Iterator, Mapping, Optional
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A body that can lead, support, receive or report (cơ quan, đơn vị)."""
+
+    id: str
+    name: str
+    short_name: str
+    kind: str
+    parent: Optional[str] = None
+    until: Optional[_dt.date] = None
+    note: Optional[str] = None
+
+    def active_on(self, day: _dt.date) -> bool:
+        return self.until is None or day < self.until
+
+
+@dataclass(frozen=True)
+class AgencyGroup:
+    """A named set of agencies that documents address together
+    ("UBND các xã, thị trấn").  A task given to a group binds every member."""
+
+    id: str
+    name: str
+    members: tuple[str, ...]
+    note: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Agencies and groups, looked up by id."""
+
+    agencies: Mapping[str, Agency]
+    groups: Mapping[str, AgencyGroup]
+    as_of: Optional[_dt.date] = None
+    note: Optional[str] = None
+
+    def __contains__(self, ref: str) -> bool:
+        return ref in self.agencies or ref in self.groups
+
+    def name(self, ref: str) -> str:
+        """Official name of an agency, or the collective name of a group."""
+        if ref in self.agencies:
+            return self.agencies[ref].name
+        return self.groups[ref].name
+
+    def short_name(self, ref: str) -> str:
+        if ref in self.agencies:
+            return self.agencies[ref].short_name
+        return self.groups[ref].name
+
+    def expand(self, ref: str) -> tuple[str, ...]:
+        """The agency ids a reference stands for: itself, or a group's members."""
+        if ref in self.groups:
+            return self.groups[ref].members
+        return (ref,)
+
+    def expand_all(self, refs: tuple[str, ...]) -> tuple[str, ...]:
+        """Agency ids of several references, each once, in first-seen order."""
+        seen: dict[str, None] = {}
+        for ref in refs:
+            for agency_id in self.expand(ref):
+                seen.setdefault(agency_id, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """The issuing authority as printed in the header (ô 2)."""
+
+    agency_id: str
+    name: str
+    short_name: str
+    header: tuple[str, ...]
+    parent_header: tuple[str, ...]
+    code: str
+    place: str
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Số, ký hiệu, ngày, trích yếu.  ``number`` and ``day`` are None in a draft."""
+
+    type_name: str
+    code: str
+    number: Optional[int]
+    year: int
+    month: int
+    day: Optional[int]
+    subject: str
+
+    @property
+    def is_draft(self) -> bool:
+        return self.number is None or self.day is None
+
+    @property
+    def date(self) -> Optional[_dt.date]:
+        return None if self.day is None else _dt.date(self.year, self.month, self.day)
+
+    @property
+    def reference_date(self) -> _dt.date:
+        """The signing date, or the first of the month while it is a draft."""
+        return _dt.date(self.year, self.month, self.day or 1)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of the body: optional bold title, text, children.
+
+    ``number`` is computed at load time ("1.", "1.1.") for numbered blocks.
+    ``responsible`` names the agencies or groups the paragraph gives duties to.
+    """
+
+    title: Optional[str]
+    text: Optional[str]
+    number: Optional[str]
+    marker: Optional[str]
+    responsible: tuple[str, ...]
+    children: tuple["Block", ...]
+
+    def walk(self) -> Iterator["Block"]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the plan: ``I. MỤC ĐÍCH, YÊU CẦU`` and its blocks."""
+
+    numeral: str
+    title: str
+    blocks: tuple[Block, ...]
+
+    def walk(self) -> Iterator[Block]:
+        for block in self.blocks:
+            yield from block.walk()
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One line of *Nơi nhận*, optionally tied to an agency or group."""
+
+    text: str
+    ref: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The signature block (ô 7): TM./KT./TL./TUQ. lines, title and name."""
+
+    title: str
+    name: str
+    on_behalf_of: Optional[str] = None
+    delegation_prefix: Optional[str] = None
+    delegation_head: Optional[str] = None
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The uppercase lines above the signature, in printing order."""
+        out = []
+        if self.on_behalf_of:
+            out.append(f"TM. {self.on_behalf_of}")
+        if self.delegation_prefix:
+            out.append(f"{self.delegation_prefix}. {self.delegation_head}")
+        out.append(self.title)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class ReportingRule:
+    """Who reports what, how often, to whom (định kỳ báo cáo)."""
+
+    periods: tuple[str, ...]          # "half-year", "annual"
+    reporters: tuple[str, ...]        # agency or group ids, as written
+    to: str
+    via: Optional[str]
+    consolidated_to: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Thời gian thực hiện, parsed.
+
+    ``kind`` is one of ``year`` ("2025"), ``range`` ("2025-2030"), ``date``
+    ("2025-06-30": a deadline), ``annual`` ("Hằng năm") or ``continuous``
+    ("Thường xuyên").  ``text`` is what the source said; ``start_year`` and
+    ``end_year`` are set for year, range and date.
+    """
+
+    kind: str
+    text: str
+    start_year: Optional[int] = None
+    end_year: Optional[int] = None
+    deadline: Optional[_dt.date] = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """One row of the Phụ lục."""
+
+    id: str
+    group_id: str
+    content: str
+    lead: str
+    support: tuple[str, ...]
+    timeline: Timeline
+    output: str
+    implements: tuple[str, ...] = ()
+    note: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    """A group row of the Phụ lục (I, II, …) and its tasks."""
+
+    id: str
+    numeral: str
+    title: str
+    tasks: tuple[Task, ...]
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """The Phụ lục: its title, the task groups, and whether rows are illustrative."""
+
+    title: str
+    groups: tuple[TaskGroup, ...]
+    illustrative: bool = False
+    note: Optional[str] = None
+
+    @property
+    def tasks(self) -> tuple[Task, ...]:
+        return tuple(task for group in self.groups for task in group.tasks)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A whole plan: document metadata, body, appendix, registry, reporting."""
+
+    id: str
+    level: str
+    issuer: Issuer
+    document: DocumentMeta
+    start_year: int
+    end_year: int
+    bases: tuple[str, ...]
+    sections: tuple[Section, ...]
+    closing: str
+    recipients: tuple[Recipient, ...]
+    signer: Signer
+    reporting: ReportingRule
+    registry: Registry
+    appendix: Appendix
+    _tasks: Mapping[str, Task] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_tasks", MappingProxyType({t.id: t for t in self.appendix.tasks}))
+
+    # -- tasks -----------------------------------------------------------
+    @property
+    def tasks(self) -> tuple[Task, ...]:
+        """Every task of the appendix, in appendix order."""
+        return self.appendix.tasks
+
+    def task(self, task_id: str) -> Task:
+        return self._tasks[task_id]
+
+    def lead_agencies(self, task: Task) -> tuple[str, ...]:
+        """Agency ids that lead ``task`` (each member when a group leads)."""
+        return self.registry.expand(task.lead)
+
+    def support_agencies(self, task: Task) -> tuple[str, ...]:
+        """Agency ids that support ``task``, never including one of its leads."""
+        leads = set(self.lead_agencies(task))
+        return tuple(a for a in self.registry.expand_all(task.support) if a not in leads)
+
+    def tasks_led_by(self, agency_id: str) -> tuple[Task, ...]:
+        return tuple(t for t in self.tasks if agency_id in self.lead_agencies(t))
+
+    def tasks_supported_by(self, agency_id: str) -> tuple[Task, ...]:
+        return tuple(t for t in self.tasks if agency_id in self.support_agencies(t))
+
+    def agencies_with_tasks(self) -> tuple[str, ...]:
+        """Agency ids that lead or support at least one task, in registry order."""
+        involved = set()
+        for task in self.tasks:
+            involved.update(self.lead_agencies(task))
+            involved.update(self.support_agencies(task))
+        return tuple(a for a in self.registry.agencies if a in involved)
+
+    # -- body --------------------------------------------------------------
+    def responsibilities(self) -> tuple[tuple[tuple[str, ...], Block], ...]:
+        """Blocks of the body that assign duties, with the agency ids they bind."""
+        out = []
+        for section in self.sections:
+            for block in section.walk():
+                if block.responsible:
+                    out.append((self.registry.expand_all(block.responsible), block))
+        return tuple(out)
+
+    def reporters(self) -> tuple[str, ...]:
+        """Agency ids that owe periodic reports."""
+        return self.registry.expand_all(self.reporting.reporters)

@@ -1,0 +1,38 @@
+"""Shared fixtures: the bundled plan, and broken copies of it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "plan"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def plan_copy(tmp_path: Path) -> Path:
+    """A fresh copy of the bundled plan directory that a test may break."""
+    target = tmp_path / "plan"
+    shutil.copytree(PLAN, target)
+    return target
+
+
+def position(text: str, needle: str, offset: int = 0) -> tuple[int, int]:
+    """1-based (line, column) of ``needle``'s first occurrence plus ``offset``
+    characters — computed from the text, independently of the loader."""
+    index = text.index(needle) + offset
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+def replace_once(path: Path, old: str, new: str) -> str:
+    """Replace the first occurrence of ``old`` in ``path``; return the new text."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return text
