@@ -288,3 +288,12 @@ def test_cli_usage_error_exit_2():
 def test_cli_missing_directory_exit_1(tmp_path):
     result = run_cli("validate", str(tmp_path / "nope"))
     assert result.returncode == 1 and "KH001" in result.stderr
+
+
+def test_closing_without_end_mark_warns(plan_copy):
+    text = replace_once(plan_copy / "plan.yaml", "triển khai thực hiện./.", "triển khai thực hiện.")
+    line, col = position(text, "closing: >-", len("closing: "))
+    plan, diagnostics = check_plan(plan_copy)
+    assert plan is not None
+    warning = only(diagnostics, "KH040")[0]
+    assert (warning.line, warning.col) == (line, col) and not warning.is_error

@@ -58,6 +58,13 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "KH037": (Severity.ERROR, "thiếu tệp bắt buộc của kế hoạch", "required plan file missing"),
     "KH038": (Severity.WARNING, "phối hợp trùng lặp qua nhóm", "coordinator repeated through a group"),
     "KH039": (Severity.WARNING, "cơ quan có nhiệm vụ nhưng không phải báo cáo", "agency with tasks does not report"),
+    "KH040": (Severity.WARNING, "đoạn kết không kết thúc bằng ./.", "closing paragraph does not end with ./."),
+    # Templates and rendering
+    "KH050": (Severity.ERROR, "không đọc được mẫu văn bản", "template cannot be read"),
+    "KH051": (Severity.ERROR, "lỗi cú pháp Jinja trong mẫu", "Jinja syntax error in template"),
+    "KH052": (Severity.ERROR, "mẫu dùng biến không được cung cấp", "template uses a variable the renderer does not provide"),
+    "KH053": (Severity.ERROR, "thiếu mẫu văn bản", "template missing"),
+    "KH054": (Severity.ERROR, "văn bản dựng ra bị hỏng", "rendered document failed its checks"),
 }
 
 

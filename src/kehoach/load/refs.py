@@ -99,6 +99,9 @@ class _Checker:
         for path, block in _walk_blocks(data.get("sections")):
             for j, ref in enumerate(_list(block.get("responsible"))):
                 self.ref(doc, path + ("responsible", j), ref, "cơ quan chịu trách nhiệm")
+        closing = _str(data.get("closing"))
+        if closing and not closing.rstrip().endswith("./."):
+            self.add(doc, ("closing",), "KH040", "đoạn kết của văn bản phải kết thúc bằng dấu ./. (Nghị định 30/2020)")
         reporting = _dict(data.get("reporting"))
         for j, ref in enumerate(_list(reporting.get("reporters"))):
             self.ref(doc, ("reporting", "reporters", j), ref, "cơ quan báo cáo")
