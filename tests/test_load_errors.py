@@ -297,3 +297,23 @@ def test_closing_without_end_mark_warns(plan_copy):
     assert plan is not None
     warning = only(diagnostics, "KH040")[0]
     assert (warning.line, warning.col) == (line, col) and not warning.is_error
+
+
+@pytest.mark.parametrize("order", ["agency-first", "group-first"])
+def test_coordinator_repeated_through_group_warns_in_either_order(plan_copy, order):
+    text = (plan_copy / "tasks.yaml").read_text(encoding="utf-8")
+    start = text.index("support: [") + len("support: [")
+    end = text.index("]", start)
+    lead_line = text.rfind("lead: ", 0, start)
+    lead = text[lead_line + 6:text.index("\n", lead_line)].strip()
+    commune = "xa-binh-lu" if lead != "xa-binh-lu" else "xa-ban-bo"
+    new_list = "ubnd-cac-xa, " + commune if order == "group-first" else commune + ", ubnd-cac-xa"
+    new = text[:start] + new_list + text[end:]
+    if lead == "ubnd-cac-xa":
+        pytest.skip("first task is led by the commune group")
+    (plan_copy / "tasks.yaml").write_text(new, encoding="utf-8")
+    line, col = position(new, commune, 0) if order == "agency-first" else position(new, ", " + commune, 2)
+    plan, diagnostics = check_plan(plan_copy)
+    hits = only(diagnostics, "KH038")
+    assert [(d.line, d.col) for d in hits] == [(line, col)]
+    assert "ubnd-cac-xa" in hits[0].message

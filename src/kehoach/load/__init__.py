@@ -13,6 +13,7 @@ model or raises :class:`~kehoach.diagnostics.PlanError` carrying them all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
@@ -76,10 +77,21 @@ def check_plan(path: str | os.PathLike) -> tuple[Optional[Plan], list[Diagnostic
         docs[kind] = doc
 
     out += check_references(docs["plan"], docs["agencies"], docs["tasks"])
+    template_dir = None
+    plan_data = docs["plan"].data if isinstance(docs["plan"].data, dict) else {}
+    if isinstance(plan_data.get("templates"), str):
+        template_dir = (folder / plan_data["templates"]).resolve()
+        if not template_dir.is_dir():
+            line, col = docs["plan"].where(("templates",))
+            out.append(make(docs["plan"].path, line, col, "KH053",
+                            f"không tìm thấy thư mục mẫu văn bản '{plan_data['templates']}'"))
     out = sort(out)
     if has_errors(out):
         return None, out
-    return build_model(docs["plan"].data, docs["agencies"].data, docs["tasks"].data), out
+    plan = build_model(docs["plan"].data, docs["agencies"].data, docs["tasks"].data)
+    if template_dir is not None:
+        plan = dataclasses.replace(plan, template_dir=str(template_dir))
+    return plan, out
 
 
 def load_plan(path: str | os.PathLike) -> Plan:
@@ -201,4 +213,5 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: dict[str,
         bases=tuple(plan.get("bases", ())), sections=sections, closing=plan["closing"],
         recipients=tuple(Recipient(x["text"], x.get("ref")) for x in plan["recipients"]),
         signer=signer, reporting=reporting, registry=registry, appendix=appendix,
+        style=MappingProxyType(dict(plan.get("style", {}))),
     )

@@ -160,23 +160,19 @@ class _Checker:
             else:
                 seen[tid] = doc.where(path + ("id",))[0]
         lead = task.get("lead")
-        lead_ok = self.ref(doc, path + ("lead",), lead, "cơ quan chủ trì")
+        self.ref(doc, path + ("lead",), lead, "cơ quan chủ trì")
         support = _list(task.get("support"))
-        covered: dict[str, str] = {}
+        in_groups = {member: ref for ref in support if isinstance(ref, str) and ref in self.group_ids
+                     for member in self.members(ref)}
         for j, ref in enumerate(support):
             if not self.ref(doc, path + ("support", j), ref, "cơ quan phối hợp"):
                 continue
             if ref == lead:
                 self.add(doc, path + ("support", j), "KH032",
                          f"'{ref}' là cơ quan chủ trì nên không được ghi là cơ quan phối hợp của chính nhiệm vụ này")
-                continue
-            for member in self.members(ref):
-                if member in covered and ref not in self.group_ids:
-                    self.add(doc, path + ("support", j), "KH038",
-                             f"'{ref}' đã thuộc nhóm '{covered[member]}' trong danh sách phối hợp")
-                covered.setdefault(member, ref)
-        if lead_ok and isinstance(lead, str) and lead in self.group_ids:
-            pass  # a group lead binds each member; members inside a support group are fine
+            elif ref in in_groups:
+                self.add(doc, path + ("support", j), "KH038",
+                         f"'{ref}' đã thuộc nhóm '{in_groups[ref]}' trong danh sách phối hợp")
         self.timeline(doc, path + ("timeline",), task.get("timeline"))
 
     def members(self, ref: str) -> list[str]:

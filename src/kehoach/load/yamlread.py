@@ -56,6 +56,8 @@ _YAML_MESSAGES = {
     "found a tab character that violates indentation": "ký tự tab làm sai thụt lề",
     "block sequence entries are not allowed in this context": "không được bắt đầu danh sách '-' ở đây",
     "found undefined alias": "bí danh chưa được định nghĩa",
+    "did not find expected alphabetic or numeric character": "sau ký tự * hoặc & phải là tên neo/bí danh; nếu là chữ thường, hãy đặt cả giá trị trong dấu nháy",
+    "did not find expected whitespace or line break": "sau ký tự ! phải là tên thẻ kiểu; nếu là chữ thường, hãy đặt cả giá trị trong dấu nháy",
     "did not find expected comment or line break": "thừa ký tự sau giá trị (thiếu dấu nháy?)",
 }
 
