@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .diagnostics import format_json, format_text, has_errors
+from .diagnostics import PlanError, format_json, format_text, has_errors
 from .load import check_plan
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -38,15 +39,91 @@ def _parser() -> argparse.ArgumentParser:
                           help="thư mục kế hoạch (mặc định: plan)")
     validate.add_argument("--format", choices=["text", "json"], default="text",
                           help="định dạng kết quả: text (mặc định) hoặc json cho máy đọc")
+    build = commands.add_parser(
+        "build", help="dựng các văn bản (.docx, tùy chọn PDF) vào thư mục đầu ra",
+        description="Kiểm tra rồi dựng toàn bộ văn bản của kế hoạch vào thư mục đầu ra, kèm manifest.json. "
+                    "Nếu có lỗi, thư mục đầu ra được giữ nguyên như trước.",
+    )
+    build.add_argument("plan", nargs="?", default="plan", metavar="THƯ_MỤC",
+                       help="thư mục kế hoạch (mặc định: plan)")
+    build.add_argument("-o", "--out", default="output", metavar="THƯ_MỤC_RA",
+                       help="thư mục đầu ra (mặc định: output)")
+    build.add_argument("--pdf", action="store_true",
+                       help="xuất thêm PDF bằng LibreOffice (cần cài libreoffice-writer-nogui)")
+
+    templates = commands.add_parser("templates", help="công cụ cho mẫu văn bản .docx",
+                                    description="Kiểm tra mẫu văn bản .docx (docxtpl).")
+    template_commands = templates.add_subparsers(dest="templates_command", metavar="LỆNH")
+    template_commands.required = True
+    check = template_commands.add_parser(
+        "check", help="báo lỗi cú pháp Jinja và biến không được cung cấp trong các mẫu",
+        description="Kiểm tra các mẫu .docx trong thư mục: lỗi cú pháp Jinja, biến mà kehoach không cung cấp.")
+    check.add_argument("folder", nargs="?", default="templates", metavar="THƯ_MỤC",
+                       help="thư mục mẫu (mặc định: templates)")
+    check.add_argument("--plan", default="plan", metavar="THƯ_MỤC_KẾ_HOẠCH",
+                       help="kế hoạch dùng làm dữ liệu mẫu khi thử dựng (mặc định: plan)")
+    check.add_argument("--format", choices=["text", "json"], default="text",
+                       help="định dạng kết quả")
     return parser
+
+
+def _report(diagnostics, fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(format_json(diagnostics))
+    else:
+        sys.stderr.write(format_text(diagnostics))
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+    from .render import PdfError, PublishError
+
+    plan, diagnostics = check_plan(args.plan)
+    sys.stderr.write(format_text(diagnostics))
+    if plan is None:
+        sys.stderr.write(f"{args.plan}: không hợp lệ, không dựng văn bản; thư mục {args.out} được giữ nguyên\n")
+        return EXIT_INVALID
+    try:
+        result = build(plan, args.out, pdf=args.pdf)
+    except PlanError as exc:
+        sys.stderr.write(format_text(exc.diagnostics))
+        sys.stderr.write(f"không dựng được văn bản; thư mục {args.out} được giữ nguyên\n")
+        return EXIT_INVALID
+    except (PdfError, PublishError) as exc:
+        sys.stderr.write(f"kehoach: {exc}\nthư mục {args.out} được giữ nguyên\n")
+        return EXIT_INVALID
+    for document in result.documents:
+        print(f"{Path(args.out) / document.path}")
+    print(f"{Path(args.out) / 'manifest.json'}: {len(result.documents)} văn bản")
+    return EXIT_OK
+
+
+def _templates(args: argparse.Namespace) -> int:
+    from .templating.check import check_templates
+    from .documents import plan as plan_document
+
+    plan, diagnostics = check_plan(args.plan)
+    if plan is None:
+        sys.stderr.write(format_text(diagnostics))
+        sys.stderr.write(f"{args.plan}: kế hoạch dùng làm dữ liệu mẫu không hợp lệ\n")
+        return EXIT_INVALID
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        sys.stderr.write(f"kehoach: không tìm thấy thư mục mẫu '{folder}'\n")
+        return EXIT_INVALID
+    contexts = {plan_document.TEMPLATE: plan_document.context(plan)}
+    problems = check_templates(folder, contexts)
+    _report(problems, args.format)
+    if has_errors(problems):
+        return EXIT_INVALID
+    if args.format == "text":
+        print(f"{folder}: {len(contexts)} mẫu hợp lệ")
+    return EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
     plan, diagnostics = check_plan(args.plan)
-    if args.format == "json":
-        sys.stdout.write(format_json(diagnostics))
-    else:
-        sys.stderr.write(format_text(diagnostics))
+    _report(diagnostics, args.format)
     if has_errors(diagnostics):
         if args.format == "text":
             errors = sum(d.is_error for d in diagnostics)
@@ -60,7 +137,7 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate}
+COMMANDS = {"validate": _validate, "build": _build, "templates": _templates}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

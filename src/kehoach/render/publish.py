@@ -179,12 +179,17 @@ def _validate_files(files: Mapping[str, bytes]) -> list[tuple[PurePosixPath, byt
     return checked
 
 
-def _manifest(checked: list[tuple[PurePosixPath, bytes]]) -> bytes:
-    """Deterministic manifest (no timestamps) so reproducible builds stay so."""
-    doc = {
+def _manifest(checked: list[tuple[PurePosixPath, bytes]], extra: Mapping[str, object] | None = None) -> bytes:
+    """Deterministic manifest (no timestamps) so reproducible builds stay so.
+
+    ``extra`` (e.g. the build's list of documents with their kinds) is merged
+    in; ``generator`` and ``files`` are always ours.
+    """
+    doc = dict(extra or {})
+    doc.update({
         "generator": GENERATOR,
         "files": {str(rel): hashlib.sha256(data).hexdigest() for rel, data in sorted(checked)},
-    }
+    })
     return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -222,11 +227,12 @@ def _check_out_dir(out_dir: Path) -> bool:
     return True
 
 
-def publish(files: dict[str, bytes], out_dir: Path) -> None:
+def publish(files: dict[str, bytes], out_dir: Path, manifest: Mapping[str, object] | None = None) -> None:
     """Replace ``out_dir`` with exactly ``files`` (plus ``manifest.json``), atomically.
 
     ``files`` maps relative names (``/``-separated, subfolders allowed, e.g.
-    ``letters/phong-y-te.docx``) to contents.  See the module docstring for the
+    ``letters/phong-y-te.docx``) to contents; ``manifest`` adds keys to
+    ``manifest.json``.  See the module docstring for the
     guarantees.  Raises :class:`PublishError` (Vietnamese message) for invalid
     names, or when ``out_dir`` exists, is not empty and is not a kehoach output
     folder; I/O errors propagate after the previous ``out_dir`` was restored.
@@ -249,7 +255,7 @@ def publish(files: dict[str, bytes], out_dir: Path) -> None:
                     d.mkdir(exist_ok=True)
                     made_dirs.add(d)
             _write_file(new_dir.joinpath(*rel.parts), data)
-        _write_file(new_dir / MANIFEST_NAME, _manifest(checked))
+        _write_file(new_dir / MANIFEST_NAME, _manifest(checked, manifest))
         # Deepest folders first, so each folder's entries are durable before
         # the entry naming it in its parent is.
         for d in sorted(made_dirs, key=lambda p: len(p.parts), reverse=True):

@@ -1,0 +1,46 @@
+"""Context pieces shared by every document kind (header, signature, recipients)."""
+
+from __future__ import annotations
+
+from .. import vn
+from ..model import DocumentMeta, Issuer, Plan, Recipient, Signer
+
+
+def number_line(document: DocumentMeta, issuer: Issuer) -> str:
+    """``Số: 05/KH-UBND``, or ``Số:      /KH-UBND`` in a draft."""
+    return vn.document_number(document.code, issuer.code, document.number)
+
+
+def place_date(document: DocumentMeta, issuer: Issuer) -> str:
+    """``Tam Đường, ngày 05 tháng 3 năm 2025`` (blanks kept in a draft)."""
+    return vn.format_date(document.year, document.month, document.day, place=issuer.place)
+
+
+def reference(plan: Plan) -> str:
+    """How other documents cite the plan: ``Kế hoạch số 05/KH-UBND ngày 05 tháng 3
+    năm 2025 của UBND huyện Tam Đường`` (blanks in a draft)."""
+    d = plan.document
+    number = vn.document_number(d.code, plan.issuer.code, d.number)[len("Số: "):].lstrip()
+    if d.number is None:
+        number = vn.DEFAULT_BLANK + number
+    return f"{d.type_name} số {number} {vn.format_date(d.year, d.month, d.day)} của {plan.issuer.short_name}"
+
+
+def recipient_lines(recipients: tuple[Recipient, ...]) -> list[str]:
+    """``- …;`` for each line, the last ending with ``.``."""
+    last = len(recipients) - 1
+    return [f"- {r.text}{'.' if i == last else ';'}" for i, r in enumerate(recipients)]
+
+
+def signer_context(signer: Signer) -> dict:
+    return {"lines": list(signer.lines), "name": signer.name}
+
+
+def header_context(plan: Plan) -> dict:
+    """Ô 1–4 of the first page: issuer, Quốc hiệu side, number, place and date."""
+    return {
+        "parent": list(plan.issuer.parent_header),
+        "name": list(plan.issuer.header),
+        "number": number_line(plan.document, plan.issuer),
+        "place_date": place_date(plan.document, plan.issuer),
+    }

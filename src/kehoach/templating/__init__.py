@@ -1,0 +1,1 @@
+"""Default .docx templates: the style profile, the generator, the checker."""
