@@ -65,6 +65,17 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "KH052": (Severity.ERROR, "mẫu dùng biến không được cung cấp", "template uses a variable the renderer does not provide"),
     "KH053": (Severity.ERROR, "thiếu mẫu văn bản", "template missing"),
     "KH054": (Severity.ERROR, "văn bản dựng ra bị hỏng", "rendered document failed its checks"),
+    # Reporting calendar and agencies' returns (báo cáo định kỳ)
+    "KH060": (Severity.ERROR, "ngày trong năm không hợp lệ", "invalid month-day"),
+    "KH061": (Severity.ERROR, "hạn báo cáo trước ngày chốt số liệu", "report deadline before the cut-off"),
+    "KH062": (Severity.ERROR, "kỳ báo cáo không hợp lệ", "invalid reporting period"),
+    "KH063": (Severity.ERROR, "kỳ báo cáo không khớp thư mục", "return period does not match its folder"),
+    "KH064": (Severity.ERROR, "tên tệp không khớp mã cơ quan", "file name does not match the agency"),
+    "KH065": (Severity.ERROR, "cơ quan không phải gửi báo cáo", "agency does not report"),
+    "KH066": (Severity.ERROR, "nhiệm vụ không phải của cơ quan", "task not assigned to the agency"),
+    "KH067": (Severity.ERROR, "nhiệm vụ bị ghi lặp trong báo cáo", "task listed twice in a return"),
+    "KH068": (Severity.WARNING, "báo cáo thiếu nhiệm vụ của cơ quan", "return omits a task of the agency"),
+    "KH069": (Severity.WARNING, "tệp bị bỏ qua trong thư mục báo cáo", "file ignored in the reports folder"),
 }
 
 

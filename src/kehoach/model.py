@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Iterator, Mapping, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class Agency:
     parent: Optional[str] = None
     until: Optional[_dt.date] = None
     note: Optional[str] = None
+    code: Optional[str] = None        # ký hiệu in its own documents ("PYT")
+    place: Optional[str] = None       # địa danh of its own documents
 
     def active_on(self, day: _dt.date) -> bool:
         return self.until is None or day < self.until
@@ -183,15 +185,42 @@ class Signer:
         return tuple(out)
 
 
+#: Cut-off of each period kind, ``(from, to)`` as "MM-DD": Nghị định
+#: 09/2019/NĐ-CP, Điều 12 — the 6-month report covers 15/12 of the previous
+#: year to 14/6, the annual report 15/12 of the previous year to 14/12.
+DEFAULT_CUTOFF: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "half-year": ("12-15", "06-14"),
+    "annual": ("12-15", "12-14"),
+})
+#: Date agencies' reports are due at the office, "MM-DD" in the period's end
+#: year.  NĐ 09/2019 leaves deadlines to the body that issues the regime, so
+#: these are the project's defaults, not the decree's.
+DEFAULT_DUE: Mapping[str, str] = MappingProxyType({"half-year": "06-20", "annual": "12-20"})
+#: Date the consolidated report goes up (project defaults, as for ``DEFAULT_DUE``).
+DEFAULT_CONSOLIDATED_DUE: Mapping[str, str] = MappingProxyType({"half-year": "06-25", "annual": "12-25"})
+
+
 @dataclass(frozen=True)
 class ReportingRule:
-    """Who reports what, how often, to whom (định kỳ báo cáo)."""
+    """Who reports what, how often, to whom, and when (định kỳ báo cáo).
+
+    ``cutoff``, ``due`` and ``consolidated_due`` hold an entry for every
+    period kind, the plan's own values where ``plan.yaml`` gives them and the
+    defaults above otherwise.  Dates are "MM-DD"; a cut-off ``from`` later in
+    the year than its ``to`` lies in the previous year.  ``open`` lists the
+    period ids ("2025-H1", "2025") currently open for reporting — data, so a
+    build is reproducible.  :mod:`kehoach.periods` turns all this into dates.
+    """
 
     periods: tuple[str, ...]          # "half-year", "annual"
     reporters: tuple[str, ...]        # agency or group ids, as written
     to: str
     via: Optional[str]
     consolidated_to: str
+    cutoff: Mapping[str, tuple[str, str]] = field(default_factory=lambda: DEFAULT_CUTOFF)
+    due: Mapping[str, str] = field(default_factory=lambda: DEFAULT_DUE)
+    consolidated_due: Mapping[str, str] = field(default_factory=lambda: DEFAULT_CONSOLIDATED_DUE)
+    open: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,6 +297,10 @@ class Plan:
     reporting: ReportingRule
     registry: Registry
     appendix: Appendix
+    #: the plan's own template folder (absolute), or None for the defaults
+    template_dir: Optional[str] = None
+    #: overrides of the style profile (``style:`` in plan.yaml)
+    style: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     _tasks: Mapping[str, Task] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -44,3 +44,24 @@ def header_context(plan: Plan) -> dict:
         "number": number_line(plan.document, plan.issuer),
         "place_date": place_date(plan.document, plan.issuer),
     }
+
+
+def short_date(day) -> str:
+    """``20/6/2025``: how deadlines are written in running text."""
+    return vn.format_short_date(day.year, day.month, day.day, pad=False)
+
+
+def period_context(per) -> dict:
+    """A reporting period as documents print it."""
+    return {
+        "id": per.id,
+        "label": per.label,
+        "range": per.range_text,
+        "due": short_date(per.due),
+        "consolidated_due": short_date(per.consolidated_due),
+    }
+
+
+def lower_first(text: str) -> str:
+    """"Triển khai thực hiện …" → "triển khai thực hiện …" (for "về …" clauses)."""
+    return text[:1].lower() + text[1:] if text else text

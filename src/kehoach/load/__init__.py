@@ -152,7 +152,7 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: dict[str,
     registry = Registry(
         agencies=MappingProxyType({
             a["id"]: Agency(a["id"], a["name"], a["short_name"], a["kind"], a.get("parent"),
-                            _date(a.get("until")), a.get("note"))
+                            _date(a.get("until")), a.get("note"), a.get("code"), a.get("place"))
             for a in agencies["agencies"]
         }),
         groups=MappingProxyType({
@@ -191,10 +191,18 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: dict[str,
         on_behalf_of=signer_data.get("on_behalf_of"),
         delegation_prefix=delegation.get("prefix"), delegation_head=delegation.get("head"),
     )
+    from ..model import DEFAULT_CONSOLIDATED_DUE, DEFAULT_CUTOFF, DEFAULT_DUE  # reporting calendar defaults
+
     r = plan["reporting"]
+    cutoff = {kind: tuple(value) for kind, value in DEFAULT_CUTOFF.items()}
+    cutoff.update({kind: (c["from"], c["to"]) for kind, c in r.get("cutoff", {}).items()})
     reporting = ReportingRule(
         periods=tuple(r["periods"]), reporters=tuple(r["reporters"]), to=r["to"],
         via=r.get("via"), consolidated_to=r["consolidated_to"],
+        cutoff=MappingProxyType(cutoff),
+        due=MappingProxyType({**DEFAULT_DUE, **r.get("due", {})}),
+        consolidated_due=MappingProxyType({**DEFAULT_CONSOLIDATED_DUE, **r.get("consolidated_due", {})}),
+        open=tuple(str(p) for p in r.get("open", ())),
     )
     groups = []
     for i, g in enumerate(tasks["groups"], 1):

@@ -28,6 +28,7 @@ SCHEMAS = {
     "plan": "plan.schema.json",
     "agencies": "agencies.schema.json",
     "tasks": "tasks.schema.json",
+    "return": "return.schema.json",
 }
 
 _TYPE_NAMES = {

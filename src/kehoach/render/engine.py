@@ -21,8 +21,9 @@ from typing import Any, Mapping
 
 from docxtpl import DocxTemplate
 from jinja2 import Template
+from lxml import etree
 
-from .checks import check_docx
+from .checks import RenderCheckError, check_docx
 from .jinja import make_environment
 from .package import normalize_docx
 
@@ -30,6 +31,7 @@ __all__ = ["TemplateRenderer", "render_docx"]
 
 _P_OPEN = re.compile(r"<w:p([ >])")
 _P_SPLIT = re.compile(r"\n<w:p([ >])")
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
 
 
 class _CachedDocxTemplate(DocxTemplate):
@@ -56,7 +58,22 @@ class _CachedDocxTemplate(DocxTemplate):
         dst_xml = template.render(context)
         dst_xml = _P_SPLIT.sub(r"<w:p\1", dst_xml)
         dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        return self.resolve_listing(dst_xml)
+        # resolve_listing turns \t \a \n \f inside text into tabs, paragraphs,
+        # line breaks and page breaks; it is a regex pass over every run, so
+        # skip it when none of those characters is present (the usual case).
+        if _LISTING_CHARS.search(dst_xml):
+            dst_xml = self.resolve_listing(dst_xml)
+        return dst_xml
+
+    def fix_tables(self, xml):
+        """docxtpl re-parses the rendered body with a *recovering* parser, which
+        silently drops whatever follows broken markup.  Parse strictly first so
+        a broken render fails loudly instead of losing paragraphs."""
+        try:
+            etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml)
+        except etree.XMLSyntaxError as exc:
+            raise RenderCheckError("word/document.xml", f"XML sau khi dựng mẫu không hợp lệ: {exc}") from None
+        return super().fix_tables(xml)
 
 
 class TemplateRenderer:

@@ -1,0 +1,73 @@
+"""The report template (báo cáo định kỳ, Mẫu 1.4): one per reporting agency and
+period, issued by the agency to the plan's issuer.
+
+It carries the agency's header under its parent body, the usual sections with
+guidance placeholders (all wording in ``templates/report.docx``), and a
+landscape table listing exactly that agency's tasks with empty columns for the
+result, progress and notes.
+"""
+
+from __future__ import annotations
+
+from .. import vn
+from ..model import Plan
+from ..periods import Period
+from .common import period_context, reference
+
+KIND = "report-template"
+TEMPLATE = "report.docx"
+#: Code of a báo cáo in the "Số: …/BC-…" line (Phụ lục III, NĐ 30).
+REPORT_CODE = "BC"
+
+
+def path(period_id: str, agency_id: str) -> str:
+    return f"bao-cao/{period_id}/{agency_id}.docx"
+
+
+def agencies(plan: Plan, per: Period) -> tuple[str, ...]:
+    """Agencies that owe a report for the period (reporters with tasks)."""
+    from ..returns import expected_agencies
+    return expected_agencies(plan, per.id)
+
+
+def _number(agency) -> str:
+    """``Số:      /BC-PYT``; the agency's code is "…" until the registry has one."""
+    return f"Số:{vn.DEFAULT_BLANK}/{REPORT_CODE}-{agency.code or '…'}"
+
+
+def context(plan: Plan, per: Period, agency_id: str) -> dict:
+    registry = plan.registry
+    agency = registry.agencies[agency_id]
+    rows = []
+    for role, tasks in (("Chủ trì", plan.tasks_led_by(agency_id)), ("Phối hợp", plan.tasks_supported_by(agency_id))):
+        for t in tasks:
+            rows.append({
+                "stt": t.id,
+                "content": t.content,
+                "role": role,
+                "lead": registry.name(t.lead),
+                "timeline": t.timeline.text,
+            })
+    rows.sort(key=lambda r: [plan.tasks.index(plan.task(r["stt"]))])
+    due = per.due
+    rule = plan.reporting
+    return {
+        "header": {
+            "parent": [agency.parent] if agency.parent else [],
+            "name": [vn.upper(agency.name)],
+            "number": _number(agency),
+            "place_date": vn.format_date(due.year, due.month, None, place=agency.place or plan.issuer.place),
+        },
+        "period": period_context(per),
+        "plan_ref": reference(plan),
+        "addressee": registry.name(rule.to),
+        "via": registry.short_name(rule.via) if rule.via else "",
+        "agency_name": agency.name,
+        "agency_short": agency.short_name,
+        "rows": rows,
+        # "(Kèm theo Báo cáo số {{ number }} {{ date }} của {{ agency_name }})" in the template
+        "report_ref": {
+            "number": f"{vn.DEFAULT_BLANK}/{REPORT_CODE}-{agency.code or '…'}",
+            "date": vn.format_date(due.year, due.month, None),
+        },
+    }

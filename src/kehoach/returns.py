@@ -1,0 +1,438 @@
+"""Agencies' periodic returns (báo cáo định kỳ) as data.
+
+Every reporting agency answers, once per period, on each task it leads or
+supports: a status, what was done, figures, difficulties, proposals — plus
+the general assessment of the report (kết quả, hạn chế, nguyên nhân, nhiệm vụ
+kỳ tới, kiến nghị).  A return is one YAML file::
+
+    plan/reports/<period>/<agency-id>.yaml      e.g. plan/reports/2025-H1/phong-y-te.yaml
+
+checked by ``schemas/return.schema.json`` and by :func:`load_returns` against
+the plan (the file is named after its agency, the period matches its folder,
+every task is one of the agency's, none twice).  :func:`init_returns` writes
+the blank, pre-filled returns the office sends out when it opens a period, and
+:func:`write_returns` puts them on disk without ever overwriting one.
+
+A task whose ``status`` is null has not been answered yet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any, Mapping, Optional, Union
+
+from .diagnostics import Diagnostic, has_errors, make, sort
+from .load import _display
+from .load.schema import suggest, validate
+from .load.yamlread import YamlDoc, read_yaml
+from .model import Plan
+from .periods import Period, period, period_problem
+
+__all__ = [
+    "REPORTS_DIR", "SCHEMA_COMMENT", "STATUSES", "Figure", "Return", "Summary", "TaskReturn",
+    "check_returns", "expected_agencies", "init_returns", "load_returns", "missing_agencies",
+    "write_returns",
+]
+
+#: Folder of the returns inside a plan directory.
+REPORTS_DIR = "reports"
+#: First line of every return: lets editors (VS Code, github.dev) check the file as it is typed.
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schemas/return.schema.json"
+#: status value -> Vietnamese words, in report order.
+STATUSES: Mapping[str, str] = MappingProxyType({
+    "hoan-thanh": "hoàn thành",
+    "dang-thuc-hien": "đang thực hiện",
+    "chua-thuc-hien": "chưa thực hiện",
+})
+#: Keys of ``summary``, in the order of the report's sections.
+SUMMARY_KEYS = ("achievements", "shortcomings", "causes", "next_steps", "recommendations")
+
+_DECIMAL = re.compile(r"-?[0-9]+\.[0-9]+\Z")
+
+
+# -- the model of a return ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a task's result ("Số trẻ em được hỗ trợ: 125 trẻ em")."""
+
+    name: str
+    value: Union[int, float, str]
+    unit: Optional[str] = None
+
+    @property
+    def number(self) -> Optional[Union[int, float]]:
+        """The value as a number when it is one (``12``, ``"12.5"``), else None ("95%", "13/13 xã")."""
+        if isinstance(self.value, (int, float)) and not isinstance(self.value, bool):
+            return self.value
+        if isinstance(self.value, str) and _DECIMAL.match(self.value.strip()):
+            return float(self.value)
+        return None
+
+
+@dataclass(frozen=True)
+class TaskReturn:
+    """An agency's answer on one task.  ``role`` is ``"lead"`` (chủ trì) or
+    ``"support"`` (phối hợp), from the plan; ``status`` None means no answer yet."""
+
+    task_id: str
+    role: str
+    status: Optional[str]
+    result: Optional[str] = None
+    figures: tuple[Figure, ...] = ()
+    difficulties: Optional[str] = None
+    proposals: Optional[str] = None
+
+    @property
+    def answered(self) -> bool:
+        return self.status is not None
+
+    @property
+    def status_label(self) -> Optional[str]:
+        """"hoàn thành", "đang thực hiện", "chưa thực hiện", or None while unanswered."""
+        return STATUSES.get(self.status) if self.status else None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The general assessment of a return; each part None while unwritten."""
+
+    achievements: Optional[str] = None
+    shortcomings: Optional[str] = None
+    causes: Optional[str] = None
+    next_steps: Optional[str] = None
+    recommendations: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Return:
+    """One agency's return for one period.  ``path`` is the file as diagnostics print it."""
+
+    agency_id: str
+    period_id: str
+    submitted: Optional[dt.date]
+    reporter: Optional[str]
+    tasks: tuple[TaskReturn, ...]
+    summary: Summary
+    path: str = ""
+
+    def task(self, task_id: str) -> Optional[TaskReturn]:
+        return next((t for t in self.tasks if t.task_id == task_id), None)
+
+    @property
+    def answered(self) -> tuple[TaskReturn, ...]:
+        return tuple(t for t in self.tasks if t.answered)
+
+    @property
+    def unanswered(self) -> tuple[TaskReturn, ...]:
+        return tuple(t for t in self.tasks if not t.answered)
+
+    @property
+    def is_complete(self) -> bool:
+        """Every task answered (a return may still lack its summary)."""
+        return all(t.answered for t in self.tasks)
+
+
+# -- who reports ------------------------------------------------------------------
+
+
+def _agency_tasks(plan: Plan, agency_id: str) -> tuple[tuple[str, str], ...]:
+    """``(task id, role)`` of every task of an agency: the ones it leads, then the ones it supports."""
+    return tuple((t.id, "lead") for t in plan.tasks_led_by(agency_id)) + \
+        tuple((t.id, "support") for t in plan.tasks_supported_by(agency_id))
+
+
+def expected_agencies(plan: Plan, period_id: Union[str, int]) -> tuple[str, ...]:
+    """Agencies that owe a return for the period: reporters (``reporting.reporters``)
+    that lead or support at least one task and still existed when the period
+    began, in the order of ``reporting.reporters``."""
+    per = period(plan, period_id)
+    out = []
+    for agency_id in plan.reporters():
+        agency = plan.registry.agencies.get(agency_id)
+        if agency is None or not agency.active_on(per.start):
+            continue
+        if _agency_tasks(plan, agency_id):
+            out.append(agency_id)
+    return tuple(out)
+
+
+def missing_agencies(plan: Plan, returns: tuple[Return, ...], period_id: Union[str, int]) -> tuple[str, ...]:
+    """Agencies that owe a return for the period and have none among ``returns``."""
+    have = {r.agency_id for r in returns}
+    return tuple(a for a in expected_agencies(plan, period_id) if a not in have)
+
+
+# -- loading ----------------------------------------------------------------------
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> Optional[str]:
+    """A free-text answer: blank strings count as unanswered."""
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _check(plan: Plan, doc: YamlDoc, stem: str, folder_period: str) -> list[Diagnostic]:
+    """What the schema cannot see, on the raw data (defensive: runs on files with schema errors)."""
+    out: list[Diagnostic] = []
+    data = _dict(doc.data)
+
+    def add(path: tuple, code: str, message: str, *, key: bool = False) -> None:
+        line, col = doc.where(path, key=key)
+        out.append(make(doc.path, line, col, code, message))
+
+    agency = data.get("agency")
+    agency_ok = False
+    if isinstance(agency, str):
+        if agency != stem:
+            add(("agency",), "KH064", f"tệp '{stem}.yaml' lại ghi báo cáo của cơ quan '{agency}'; tên tệp phải là "
+                                      f"mã cơ quan: đổi tên tệp thành '{agency}.yaml' hoặc sửa agency")
+        if agency in plan.registry.groups:
+            add(("agency",), "KH065", f"'{agency}' là một nhóm cơ quan; mỗi cơ quan trong nhóm gửi một báo cáo riêng")
+        elif agency not in plan.registry.agencies:
+            add(("agency",), "KH065", f"cơ quan '{agency}' không có trong danh mục cơ quan"
+                                      f"{suggest(agency, plan.reporters())}")
+        elif agency not in plan.reporters():
+            add(("agency",), "KH065", f"'{agency}' không thuộc danh sách phải báo cáo (reporting.reporters)")
+        else:
+            agency_ok = True
+
+    period_value = data.get("period")
+    if isinstance(period_value, (str, int)) and not isinstance(period_value, bool):
+        problem = period_problem(period_value, plan.reporting.periods, (plan.start_year, plan.end_year))
+        if problem:
+            add(("period",), "KH062", problem)
+        elif str(period_value) != folder_period:
+            add(("period",), "KH063", f"báo cáo ghi kỳ '{period_value}' nhưng nằm trong thư mục '{folder_period}'; "
+                                      f"chuyển tệp sang thư mục '{period_value}' hoặc sửa period")
+
+    own = dict(_agency_tasks(plan, agency)) if agency_ok else {}
+    all_ids = [t.id for t in plan.tasks]
+    seen: dict[str, int] = {}
+    tasks = data.get("tasks")
+    for i, item in enumerate(_list(tasks)):
+        task_id = _dict(item).get("task")
+        if not isinstance(task_id, str):
+            continue
+        path = ("tasks", i, "task")
+        if task_id in seen:
+            add(path, "KH067", f"nhiệm vụ '{task_id}' đã ghi ở dòng {seen[task_id]}; gộp hai phần trả lời làm một")
+            continue
+        seen[task_id] = doc.where(path)[0]
+        if task_id not in all_ids:
+            add(path, "KH066", f"nhiệm vụ '{task_id}' không có trong Phụ lục của kế hoạch"
+                               f"{suggest(task_id, own or all_ids)}")
+        elif agency_ok and task_id not in own:
+            lead = plan.task(task_id).lead
+            add(path, "KH066", f"nhiệm vụ '{task_id}' không giao cho '{agency}' chủ trì hay phối hợp "
+                               f"(cơ quan chủ trì: {plan.registry.short_name(lead)})")
+    if agency_ok and isinstance(tasks, list):
+        for task_id, role in own.items():
+            if task_id not in seen:
+                add(("tasks",), "KH068", f"báo cáo chưa có nhiệm vụ '{task_id}' mà '{agency}' "
+                                         f"{'chủ trì' if role == 'lead' else 'phối hợp'}; thêm vào tasks "
+                                         f"(để status: null nếu chưa có kết quả)", key=True)
+    return out
+
+
+def _validate(doc: YamlDoc) -> list[Diagnostic]:
+    """Schema diagnostics; the status enum's null is named as users write it.
+
+    (The generic enum message prints Python's ``None``; once
+    :mod:`kehoach.load.schema` prints ``null`` itself this is a no-op.)
+    """
+    out = []
+    for d in validate("return", doc):
+        if d.code == "KH023" and ", None)" in d.message:
+            d = dataclasses.replace(d, message=d.message.replace(", None)", ", hoặc null khi chưa trả lời)"))
+        out.append(d)
+    return out
+
+
+def _build(plan: Plan, data: dict, shown: str) -> Return:
+    agency = data["agency"]
+    roles = dict(_agency_tasks(plan, agency))
+    tasks = tuple(
+        TaskReturn(
+            task_id=t["task"], role=roles[t["task"]], status=t.get("status"), result=_text(t.get("result")),
+            figures=tuple(Figure(f["name"], f["value"], f.get("unit")) for f in t.get("figures") or ()),
+            difficulties=_text(t.get("difficulties")), proposals=_text(t.get("proposals")),
+        )
+        for t in data["tasks"]
+    )
+    summary = _dict(data.get("summary"))
+    submitted = data.get("submitted")
+    return Return(
+        agency_id=agency, period_id=str(data["period"]),
+        submitted=dt.date.fromisoformat(submitted) if submitted else None,
+        reporter=_text(data.get("reporter")), tasks=tasks,
+        summary=Summary(**{k: _text(summary.get(k)) for k in SUMMARY_KEYS}), path=shown,
+    )
+
+
+def _reports_folder(plan_dir: Union[str, os.PathLike], reports_dir: Union[str, os.PathLike, None]) -> Path:
+    return Path(reports_dir) if reports_dir is not None else Path(plan_dir) / REPORTS_DIR
+
+
+def load_returns(
+    plan: Plan, plan_dir: Union[str, os.PathLike], period_id: Union[str, int], *,
+    reports_dir: Union[str, os.PathLike, None] = None,
+) -> tuple[tuple[Return, ...], list[Diagnostic]]:
+    """Read and check every return of a period: ``<plan_dir>/reports/<period>/*.yaml``.
+
+    Returns ``(returns, diagnostics)``: the returns of the files without
+    errors, in the order of ``reporting.reporters``, and every diagnostic,
+    sorted.  A missing period folder means no return yet: ``((), [])``.
+    ``reports_dir`` replaces ``<plan_dir>/reports`` (e.g. a fixture folder).
+    Raises ValueError (Vietnamese) when ``period_id`` is not a period of the plan.
+    """
+    per = period(plan, period_id)
+    folder = _reports_folder(plan_dir, reports_dir) / per.id
+    if not folder.exists():
+        return (), []
+    if not folder.is_dir():
+        return (), [make(_display(folder), 1, 1, "KH001", f"'{per.id}' phải là thư mục chứa các báo cáo của kỳ")]
+    out: list[Diagnostic] = []
+    found: list[Return] = []
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        return (), [make(_display(folder), 1, 1, "KH001", f"không đọc được thư mục: {exc.strerror or exc}")]
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue  # .gitkeep and editors' temporary files
+        shown = _display(entry)
+        if entry.is_dir() or entry.suffix != ".yaml":
+            hint = f"; đổi tên thành '{entry.stem}.yaml'" if entry.suffix.lower() in (".yml", ".yaml") else ""
+            out.append(make(shown, 1, 1, "KH069", f"'{entry.name}' không phải tệp báo cáo .yaml nên không được đọc{hint}"))
+            continue
+        doc, problems = read_yaml(entry, shown)
+        if doc.data is not None:
+            problems += _validate(doc)
+            problems += _check(plan, doc, entry.stem, per.id)
+        out += problems
+        if doc.data is not None and not has_errors(problems):
+            found.append(_build(plan, doc.data, shown))
+    order = {a: i for i, a in enumerate(plan.reporters())}
+    found.sort(key=lambda r: (order.get(r.agency_id, len(order)), r.agency_id))
+    return tuple(found), sort(out)
+
+
+def check_returns(
+    plan: Plan, plan_dir: Union[str, os.PathLike], *, reports_dir: Union[str, os.PathLike, None] = None,
+) -> list[Diagnostic]:
+    """Every diagnostic of every period folder under ``<plan_dir>/reports``
+    (what ``kehoach validate`` would add); anything else in that folder is a KH069."""
+    root = _reports_folder(plan_dir, reports_dir)
+    if not root.is_dir():
+        return []
+    out: list[Diagnostic] = []
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("."):
+            continue
+        problem = period_problem(entry.name, plan.reporting.periods, (plan.start_year, plan.end_year)) \
+            if entry.is_dir() else "không phải thư mục của một kỳ báo cáo"
+        if problem:
+            out.append(make(_display(entry), 1, 1, "KH069", f"'{entry.name}' bị bỏ qua: {problem}"))
+            continue
+        out += load_returns(plan, plan_dir, entry.name, reports_dir=reports_dir)[1]
+    return sort(out)
+
+
+# -- blank returns ------------------------------------------------------------------
+
+
+def _one_line(text: str, limit: int = 110) -> str:
+    """``text`` on one line, cut at a word boundary with "…" when longer than ``limit``."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.-")
+    return cut + "…"
+
+
+def _return_text(plan: Plan, per: Period, agency_id: str) -> str:
+    name = _one_line(plan.registry.short_name(agency_id), 200)
+    office = _one_line(plan.registry.short_name(plan.reporting.via or plan.reporting.to), 200)
+    due = per.due
+    lines = [
+        SCHEMA_COMMENT,
+        f"# Báo cáo {per.label} về kết quả thực hiện {plan.document.type_name} của "
+        f"{_one_line(plan.issuer.short_name, 200)} — {name}.",
+        f"# Số liệu {per.range_text}. Hạn gửi {office}: ngày {due.day}/{due.month}/{due.year}.",
+        "# status: hoan-thanh (hoàn thành), dang-thuc-hien (đang thực hiện), chua-thuc-hien (chưa thực hiện).",
+        "# Ô nào chưa có nội dung thì để null; các dòng bắt đầu bằng # là ghi chú.",
+        f"agency: {agency_id}",
+        f'period: "{per.id}"',
+        "submitted: null",
+        "reporter: null",
+    ]
+    tasks = _agency_tasks(plan, agency_id)
+    lines.append("tasks:" if tasks else "tasks: []")
+    for task_id, role in tasks:
+        content = _one_line(plan.task(task_id).content)
+        lines += [
+            f"  # {task_id} ({'chủ trì' if role == 'lead' else 'phối hợp'}): {content}",
+            f'  - task: "{task_id}"',
+            "    status: null",
+            "    result: null",
+            "    figures: []",
+            "    difficulties: null",
+            "    proposals: null",
+        ]
+    lines.append("summary:")
+    lines += [f"  {key}: null" for key in SUMMARY_KEYS]
+    return "\n".join(lines) + "\n"
+
+
+def init_returns(plan: Plan, period_id: Union[str, int]) -> dict[str, str]:
+    """Blank returns for a period: relative path (``reports/2025-H1/phong-y-te.yaml``,
+    ``/``-separated) → YAML text, one per agency of :func:`expected_agencies`.
+
+    Each lists the agency's tasks, lead tasks first then supported ones, in
+    appendix order, each after a comment giving its content on one line; every
+    answer is null.  The output depends only on the plan (no clock).
+    """
+    per = period(plan, period_id)
+    return {f"{REPORTS_DIR}/{per.id}/{agency_id}.yaml": _return_text(plan, per, agency_id)
+            for agency_id in expected_agencies(plan, per.id)}
+
+
+def write_returns(plan_dir: Union[str, os.PathLike], files: Mapping[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Write ``files`` (from :func:`init_returns`) under ``plan_dir``; never overwrite.
+
+    Returns ``(written, skipped)``: relative paths, in the order given; a path
+    is skipped when a file is already there (an agency's return is never
+    replaced by a blank one).  Each file is written atomically.  Raises
+    ValueError for a path that is absolute or leaves ``plan_dir``.
+    """
+    from .render.publish import atomic_write_bytes
+
+    root = Path(plan_dir)
+    written, skipped = [], []
+    for rel, text in files.items():
+        pure = PurePosixPath(rel)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in rel or not pure.parts or ":" in pure.parts[0]:
+            raise ValueError(f"đường dẫn báo cáo '{rel}' phải là đường dẫn tương đối bên trong thư mục kế hoạch")
+        target = root.joinpath(*pure.parts)
+        if target.exists():
+            skipped.append(rel)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, text.encode("utf-8"))
+        written.append(rel)
+    return tuple(written), tuple(skipped)
