@@ -93,7 +93,7 @@ def test_failure_midway_leaves_output_untouched(tmp_path, monkeypatch):
     build(plan, out)
     before = tree(out)
 
-    def explode(plan):
+    def explode(plan, options):
         raise RuntimeError("injected failure after the plan document was rendered")
 
     monkeypatch.setattr(build_module, "BUILDERS", [*build_module.BUILDERS, explode])

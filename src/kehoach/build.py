@@ -8,6 +8,7 @@ job; nothing here knows XML: that is :mod:`kehoach.render`'s.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import os
@@ -20,13 +21,22 @@ from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 
 from . import __version__
 from .diagnostics import Diagnostic, PlanError, make
+from .consolidate import Consolidation, consolidate
+from .diagnostics import has_errors
+from .documents import calendar, consolidated, letter, report
 from .documents import plan as plan_document
 from .model import Plan
+from .periods import Period, open_periods, period
+from .render.package import source_date_epoch
+from .returns import REPORTS_DIR, load_returns
 from .render import RenderCheckError, convert_to_pdf, publish
 from .render.engine import render_docx
 from .resources import data_dir
 
-__all__ = ["BuildResult", "Document", "build", "render_documents", "render_plan", "template_bytes"]
+__all__ = [
+    "BuildOptions", "BuildResult", "Document", "build", "calendar_documents", "consolidation", "render_consolidated",
+    "render_documents", "render_letter", "render_plan", "render_report_template", "template_bytes",
+]
 
 
 @dataclass(frozen=True)
@@ -115,19 +125,112 @@ def render_plan(plan: Plan) -> bytes:
     return _render(plan, plan_document.TEMPLATE, plan_document.context(plan), expect_sections=2)
 
 
-def _plan_documents(plan: Plan) -> list[Document]:
+def _plan_documents(plan: Plan, options: "BuildOptions") -> list[Document]:
     return [Document(f"{plan.id}.docx", plan_document.KIND, render_plan(plan))]
 
 
-#: every document kind, in build order; later issues append to this list
-BUILDERS: list[Callable[[Plan], list[Document]]] = [_plan_documents]
+def render_letter(plan: Plan, agency_id: str) -> bytes:
+    """The assignment letter (công văn) to one agency, as .docx bytes."""
+    return _render(plan, letter.TEMPLATE, letter.context(plan, agency_id), expect_sections=1)
 
 
-def render_documents(plan: Plan) -> list[Document]:
+def _letters(plan: Plan, options: "BuildOptions") -> list[Document]:
+    return [Document(letter.path(a), letter.KIND, render_letter(plan, a), agency=a)
+            for a in letter.agencies(plan)]
+
+
+def render_report_template(plan: Plan, per: Period, agency_id: str) -> bytes:
+    """The blank periodic report of one agency for one period, as .docx bytes."""
+    return _render(plan, report.TEMPLATE, report.context(plan, per, agency_id), expect_sections=2)
+
+
+def _report_templates(plan: Plan, options: "BuildOptions") -> list[Document]:
+    out = []
+    for per in options.periods(plan):
+        out += [Document(report.path(per.id, a), report.KIND, render_report_template(plan, per, a),
+                         agency=a, period=per.id)
+                for a in report.agencies(plan, per)]
+    return out
+
+
+def consolidation(plan: Plan, per: Period, as_of: dt.date) -> Optional[Consolidation]:
+    """The consolidation of the returns under ``plan/reports/<period>/``, or None
+    when that folder does not exist; bad returns raise :class:`BuildError`."""
+    if not plan.source_dir or not (Path(plan.source_dir) / REPORTS_DIR / per.id).is_dir():
+        return None
+    returns, diagnostics = load_returns(plan, plan.source_dir, per.id)
+    if has_errors(diagnostics):
+        raise BuildError(diagnostics)
+    return consolidate(plan, per, returns, as_of)
+
+
+def render_consolidated(plan: Plan, c: Consolidation) -> bytes:
+    """The consolidated report of a period, as .docx bytes."""
+    return _render(plan, consolidated.TEMPLATE, consolidated.context(plan, c), expect_sections=2)
+
+
+def _consolidated(plan: Plan, options: "BuildOptions") -> list[Document]:
+    out = []
+    for per in options.periods(plan):
+        c = consolidation(plan, per, options.today())
+        if c is None:
+            continue
+        out.append(Document(consolidated.path(per.id), consolidated.KIND, render_consolidated(plan, c), period=per.id))
+        out.append(Document(consolidated.path(per.id, "md"), consolidated.KIND,
+                            consolidated.markdown(plan, c).encode("utf-8"), period=per.id))
+    return out
+
+
+def calendar_documents(plan: Plan) -> list[Document]:
+    """The .ics calendars: one per agency with tasks, one for the office."""
+    out = [Document(calendar.path(a), calendar.KIND, calendar.agency_calendar(plan, a), agency=a)
+           for a in plan.agencies_with_tasks()]
+    out.append(Document(calendar.path(calendar.OFFICE), calendar.KIND, calendar.office_calendar(plan)))
+    return out
+
+
+def _calendars(plan: Plan, options: "BuildOptions") -> list[Document]:
+    return calendar_documents(plan)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build beyond the plan itself.
+
+    ``period_ids``: the periods whose report templates and consolidated
+    reports are built; None means the plan's open periods (``reporting.open``).
+    ``as_of``: the day the consolidated report is "as of" (who is overdue);
+    None means the day of ``SOURCE_DATE_EPOCH`` when set, else today.
+    """
+
+    period_ids: Optional[tuple[str, ...]] = None
+    as_of: Optional[dt.date] = None
+
+    def periods(self, plan: Plan) -> tuple[Period, ...]:
+        if self.period_ids is None:
+            return open_periods(plan)
+        return tuple(period(plan, p) for p in self.period_ids)
+
+    def today(self) -> dt.date:
+        if self.as_of is not None:
+            return self.as_of
+        if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+            return dt.datetime.fromtimestamp(source_date_epoch(), tz=dt.timezone.utc).date()
+        return dt.date.today()
+
+
+#: every document kind, in build order
+BUILDERS: list[Callable[[Plan, BuildOptions], list[Document]]] = [
+    _plan_documents, _letters, _report_templates, _consolidated, _calendars,
+]
+
+
+def render_documents(plan: Plan, options: Optional[BuildOptions] = None) -> list[Document]:
     """Every document of the plan, rendered in memory."""
+    options = options or BuildOptions()
     out: list[Document] = []
     for builder in BUILDERS:
-        out.extend(builder(plan))
+        out.extend(builder(plan, options))
     return out
 
 
@@ -168,13 +271,14 @@ def _convert_each(inputs: list[Path], dst: Path) -> list[Path]:
     return [results[p] for p in inputs]
 
 
-def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool = False) -> BuildResult:
+def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool = False,
+          options: Optional[BuildOptions] = None) -> BuildResult:
     """Render every document and publish them into ``out_dir`` atomically.
 
     A failure at any point (a template error, LibreOffice missing when ``pdf``
     is asked) leaves ``out_dir`` exactly as it was.
     """
-    documents = render_documents(plan)
+    documents = render_documents(plan, options)
     if pdf:
         documents += _pdfs(documents)
     manifest = {

@@ -50,6 +50,29 @@ def _parser() -> argparse.ArgumentParser:
                        help="thư mục đầu ra (mặc định: output)")
     build.add_argument("--pdf", action="store_true",
                        help="xuất thêm PDF bằng LibreOffice (cần cài libreoffice-writer-nogui)")
+    build.add_argument("--period", action="append", metavar="KỲ",
+                       help="kỳ báo cáo cần dựng mẫu báo cáo và báo cáo tổng hợp, ví dụ 2025-H1 hoặc 2025 "
+                            "(lặp lại được; mặc định: các kỳ đang mở trong reporting.open)")
+    build.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD",
+                       help="ngày tính tình hình báo cáo (ai quá hạn) trong báo cáo tổng hợp; "
+                            "mặc định: ngày của SOURCE_DATE_EPOCH nếu có, nếu không thì hôm nay")
+
+    report = commands.add_parser("report", help="báo cáo định kỳ của các cơ quan",
+                                 description="Công việc với báo cáo định kỳ (6 tháng, năm) của các cơ quan.")
+    report_commands = report.add_subparsers(dest="report_command", metavar="LỆNH")
+    report_commands.required = True
+    init = report_commands.add_parser(
+        "init", help="tạo sẵn tệp báo cáo (YAML) cho từng cơ quan của một kỳ",
+        description="Tạo plan/reports/KỲ/<mã cơ quan>.yaml cho mỗi cơ quan phải báo cáo, đã điền sẵn "
+                    "các nhiệm vụ của cơ quan, câu trả lời để trống. Không ghi đè tệp đã có.")
+    init.add_argument("plan", nargs="?", default="plan", metavar="THƯ_MỤC", help="thư mục kế hoạch (mặc định: plan)")
+    init.add_argument("--period", required=True, metavar="KỲ", help="kỳ báo cáo, ví dụ 2025-H1 hoặc 2025")
+
+    calendar = commands.add_parser(
+        "calendar", help="xuất lịch hạn báo cáo và hạn nhiệm vụ (.ics)",
+        description="Ghi một tệp lịch .ics cho mỗi cơ quan có nhiệm vụ và một tệp cho văn phòng tổng hợp.")
+    calendar.add_argument("plan", nargs="?", default="plan", metavar="THƯ_MỤC", help="thư mục kế hoạch (mặc định: plan)")
+    calendar.add_argument("-o", "--out", default="lich", metavar="THƯ_MỤC_RA", help="thư mục đầu ra (mặc định: lich)")
 
     templates = commands.add_parser("templates", help="công cụ cho mẫu văn bản .docx",
                                     description="Kiểm tra mẫu văn bản .docx (docxtpl).")
@@ -65,6 +88,23 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text",
                        help="định dạng kết quả")
     return parser
+
+
+def _date_arg(text: str):
+    import datetime as dt
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' không phải ngày dạng YYYY-MM-DD") from None
+
+
+def _load_or_report(folder: str):
+    """Load a plan for a command that needs a valid one; print why not."""
+    plan, diagnostics = check_plan(folder)
+    sys.stderr.write(format_text(diagnostics))
+    if plan is None:
+        sys.stderr.write(f"{folder}: kế hoạch không hợp lệ\n")
+    return plan
 
 
 def _report(diagnostics, fmt: str) -> None:
@@ -83,18 +123,58 @@ def _build(args: argparse.Namespace) -> int:
     if plan is None:
         sys.stderr.write(f"{args.plan}: không hợp lệ, không dựng văn bản; thư mục {args.out} được giữ nguyên\n")
         return EXIT_INVALID
+    from .build import BuildOptions
+    options = BuildOptions(tuple(args.period) if args.period else None, args.as_of)
     try:
-        result = build(plan, args.out, pdf=args.pdf)
+        result = build(plan, args.out, pdf=args.pdf, options=options)
     except PlanError as exc:
         sys.stderr.write(format_text(exc.diagnostics))
         sys.stderr.write(f"không dựng được văn bản; thư mục {args.out} được giữ nguyên\n")
         return EXIT_INVALID
-    except (PdfError, PublishError) as exc:
+    except (PdfError, PublishError, ValueError) as exc:
         sys.stderr.write(f"kehoach: {exc}\nthư mục {args.out} được giữ nguyên\n")
         return EXIT_INVALID
     for document in result.documents:
         print(f"{Path(args.out) / document.path}")
     print(f"{Path(args.out) / 'manifest.json'}: {len(result.documents)} văn bản")
+    return EXIT_OK
+
+
+def _report_command(args: argparse.Namespace) -> int:
+    from .returns import init_returns, write_returns
+
+    plan = _load_or_report(args.plan)
+    if plan is None:
+        return EXIT_INVALID
+    try:
+        files = init_returns(plan, args.period)
+    except ValueError as exc:
+        sys.stderr.write(f"kehoach: {exc}\n")
+        return EXIT_USAGE
+    written, skipped = write_returns(plan.source_dir, files)
+    for name in written:
+        print(f"{Path(args.plan) / name}: đã tạo")
+    for name in skipped:
+        print(f"{Path(args.plan) / name}: đã có, giữ nguyên")
+    print(f"{len(written)} tệp mới, {len(skipped)} tệp giữ nguyên")
+    return EXIT_OK
+
+
+def _calendar(args: argparse.Namespace) -> int:
+    from .build import calendar_documents
+    from .render import PublishError, publish
+
+    plan = _load_or_report(args.plan)
+    if plan is None:
+        return EXIT_INVALID
+    documents = calendar_documents(plan)
+    try:
+        publish({Path(d.path).name: d.data for d in documents}, Path(args.out),
+                {"plan": plan.id, "documents": [d.manifest_entry() for d in documents]})
+    except PublishError as exc:
+        sys.stderr.write(f"kehoach: {exc}\n")
+        return EXIT_INVALID
+    print(f"{args.out}: {len(documents)} tệp lịch")
     return EXIT_OK
 
 
@@ -122,7 +202,11 @@ def _templates(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .returns import check_returns
+
     plan, diagnostics = check_plan(args.plan)
+    if plan is not None:
+        diagnostics = sorted(diagnostics + check_returns(plan, plan.source_dir))
     _report(diagnostics, args.format)
     if has_errors(diagnostics):
         if args.format == "text":
@@ -137,7 +221,8 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "build": _build, "templates": _templates}
+COMMANDS = {"validate": _validate, "build": _build, "templates": _templates, "report": _report_command,
+            "calendar": _calendar}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

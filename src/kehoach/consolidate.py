@@ -7,9 +7,10 @@ clock), so the result — and the consolidated report built from it — is
 reproducible and testable.
 
 A task's status comes from its lead's answer.  When a group leads (each
-commune carries the task), the task is *hoàn thành* only when every member
-that answered says so and all members answered; *chưa thực hiện* when every
-answer says so; otherwise *đang thực hiện* as soon as any member answered.
+commune carries the task): *hoàn thành* only when every member answered so;
+*chưa thực hiện* when every answer received says so; otherwise *đang thực
+hiện* as soon as any member answered; the report also shows how many of the
+members answered.
 """
 
 from __future__ import annotations
@@ -86,13 +87,14 @@ class Consolidation:
 
 
 def _task_status(statuses: list[Optional[str]]) -> str:
+    """A task's status from its leads' answers (None: no answer)."""
     answered = [s for s in statuses if s]
     if not answered:
         return NO_ANSWER
+    if all(s == "chua-thuc-hien" for s in answered):
+        return "chua-thuc-hien"
     if len(answered) == len(statuses) and all(s == "hoan-thanh" for s in answered):
         return "hoan-thanh"
-    if len(answered) == len(statuses) and all(s == "chua-thuc-hien" for s in answered):
-        return "chua-thuc-hien"
     return "dang-thuc-hien"
 
 

@@ -299,8 +299,12 @@ class Plan:
     appendix: Appendix
     #: the plan's own template folder (absolute), or None for the defaults
     template_dir: Optional[str] = None
+    #: the folder the plan was loaded from (absolute); agencies' returns live under it
+    source_dir: Optional[str] = None
     #: overrides of the style profile (``style:`` in plan.yaml)
     style: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: assignment-letter settings (``letters:`` in plan.yaml): drafting_unit, recipients
+    letters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     _tasks: Mapping[str, Task] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -20,10 +20,8 @@ def reference(plan: Plan) -> str:
     """How other documents cite the plan: ``Kế hoạch số 05/KH-UBND ngày 05 tháng 3
     năm 2025 của UBND huyện Tam Đường`` (blanks in a draft)."""
     d = plan.document
-    number = vn.document_number(d.code, plan.issuer.code, d.number)[len("Số: "):].lstrip()
-    if d.number is None:
-        number = vn.DEFAULT_BLANK + number
-    return f"{d.type_name} số {number} {vn.format_date(d.year, d.month, d.day)} của {plan.issuer.short_name}"
+    number = vn.document_number(d.code, plan.issuer.code, d.number)[len("Số:"):]
+    return f"{d.type_name} số{number} {vn.format_date(d.year, d.month, d.day)} của {plan.issuer.short_name}"
 
 
 def recipient_lines(recipients: tuple[Recipient, ...]) -> list[str]:
@@ -65,3 +63,15 @@ def period_context(per) -> dict:
 def lower_first(text: str) -> str:
     """"Triển khai thực hiện …" → "triển khai thực hiện …" (for "về …" clauses)."""
     return text[:1].lower() + text[1:] if text else text
+
+
+def timeline_text(timeline) -> str:
+    """Thời gian thực hiện as documents print it: "Năm 2025", "2025 - 2030",
+    "30/6/2025", "Hằng năm", "Thường xuyên"."""
+    if timeline.kind == "year":
+        return f"Năm {timeline.start_year}"
+    if timeline.kind == "range":
+        return f"{timeline.start_year} - {timeline.end_year}"
+    if timeline.kind == "date":
+        return short_date(timeline.deadline)
+    return timeline.text

@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import vn
 from ..model import Plan
 from ..periods import periods
-from .common import lower_first, period_context, reference, signer_context
+from .common import lower_first, period_context, reference, signer_context, timeline_text
 
 KIND = "letter"
 TEMPLATE = "letter.docx"
@@ -43,7 +43,7 @@ def context(plan: Plan, agency_id: str) -> dict:
             "id": t.id,
             "content": t.content,
             "support": "; ".join(registry.name(r) for r in t.support),
-            "timeline": t.timeline.text,
+            "timeline": timeline_text(t.timeline),
             "output": t.output,
         }
         for t in plan.tasks_led_by(agency_id)
@@ -53,7 +53,7 @@ def context(plan: Plan, agency_id: str) -> dict:
             "id": t.id,
             "content": t.content,
             "lead": registry.name(t.lead),
-            "timeline": t.timeline.text,
+            "timeline": timeline_text(t.timeline),
             "output": t.output,
         }
         for t in plan.tasks_supported_by(agency_id)
@@ -75,6 +75,7 @@ def context(plan: Plan, agency_id: str) -> dict:
             "place_date": vn.format_date(d.year, d.month, None, place=plan.issuer.place),
         },
         "plan_ref": reference(plan),
+        "issuer_short": plan.issuer.short_name,
         "plan_subject": lower_first(d.subject),
         "addressee": registry.name(agency_id),
         "agency_short": registry.short_name(agency_id),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import vn
 from ..model import Block, Plan
-from .common import header_context, recipient_lines, reference, signer_context
+from .common import header_context, recipient_lines, reference, signer_context, timeline_text
 
 KIND = "plan"
 TEMPLATE = "plan.docx"
@@ -57,7 +57,7 @@ def appendix_rows(plan: Plan) -> list[dict]:
                 "content": task.content,
                 "lead": names(task.lead),
                 "support": "; ".join(names(ref) for ref in task.support),
-                "timeline": task.timeline.text,
+                "timeline": timeline_text(task.timeline),
                 "output": task.output,
             })
     return rows

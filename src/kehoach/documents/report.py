@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import vn
 from ..model import Plan
 from ..periods import Period
-from .common import period_context, reference
+from .common import period_context, reference, timeline_text
 
 KIND = "report-template"
 TEMPLATE = "report.docx"
@@ -46,7 +46,7 @@ def context(plan: Plan, per: Period, agency_id: str) -> dict:
                 "content": t.content,
                 "role": role,
                 "lead": registry.name(t.lead),
-                "timeline": t.timeline.text,
+                "timeline": timeline_text(t.timeline),
             })
     rows.sort(key=lambda r: [plan.tasks.index(plan.task(r["stt"]))])
     due = per.due

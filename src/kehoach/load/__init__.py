@@ -89,8 +89,8 @@ def check_plan(path: str | os.PathLike) -> tuple[Optional[Plan], list[Diagnostic
     if has_errors(out):
         return None, out
     plan = build_model(docs["plan"].data, docs["agencies"].data, docs["tasks"].data)
-    if template_dir is not None:
-        plan = dataclasses.replace(plan, template_dir=str(template_dir))
+    plan = dataclasses.replace(plan, source_dir=str(folder.resolve()),
+                               template_dir=str(template_dir) if template_dir else None)
     return plan, out
 
 
@@ -222,4 +222,6 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: dict[str,
         recipients=tuple(Recipient(x["text"], x.get("ref")) for x in plan["recipients"]),
         signer=signer, reporting=reporting, registry=registry, appendix=appendix,
         style=MappingProxyType(dict(plan.get("style", {}))),
+        letters=MappingProxyType({k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in plan.get("letters", {}).items()}),
     )

@@ -1,0 +1,132 @@
+"""Deadline calendars (.ics): one per agency with tasks, one for the office.
+
+An agency's calendar holds the due date of each of its periodic reports and
+the deadline of each task it leads or supports; the office's calendar holds
+every report due date, the consolidated report's due date, and every task
+deadline.  Task timelines become deadlines as follows: a date is that day; a
+year or a range of years ends on 31/12 of its last year; "Hằng năm" and
+"Thường xuyên" have no single deadline and get no event.
+
+Files are built with the maintained ``icalendar`` library (RFC 5545 line
+folding, escaping and UTF-8 handled there) and are reproducible: UIDs derive
+from the plan, agency and item ids, and DTSTAMP is the build epoch
+(``SOURCE_DATE_EPOCH`` when set).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Optional
+
+from icalendar import Calendar, Event
+
+from .. import __version__
+from ..model import Plan, Task
+from ..periods import Period, periods
+from ..render.package import source_date_epoch
+from .common import reference, short_date, timeline_text
+
+KIND = "calendar"
+OFFICE = "tong-hop"
+
+
+def path(name: str) -> str:
+    return f"lich/{name}.ics"
+
+
+def task_deadline(task: Task) -> Optional[dt.date]:
+    """The day a task is due, or None for recurring/continuous tasks."""
+    timeline = task.timeline
+    if timeline.kind == "date":
+        return timeline.deadline
+    if timeline.kind in ("year", "range"):
+        return dt.date(timeline.end_year, 12, 31)
+    return None
+
+
+def _stamp() -> dt.datetime:
+    return dt.datetime.fromtimestamp(source_date_epoch(), tz=dt.timezone.utc)
+
+
+def _event(uid: str, day: dt.date, summary: str, description: str, category: str) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", _stamp())
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("categories", [category])
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _calendar(plan: Plan, name: str, events: Iterable[Event]) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", f"-//kehoach//kehoach {__version__}//VI")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
+    for event in sorted(events, key=lambda e: (e.decoded("dtstart"), str(e["uid"]))):
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def _report_event(plan: Plan, per: Period, who: str, to: str) -> Event:
+    return _event(
+        f"{plan.id}.{who}.bao-cao.{per.id}@kehoach",
+        per.due,
+        f"Hạn gửi báo cáo {per.label} ({plan.document.type_name} của {plan.issuer.short_name})",
+        f"Báo cáo kết quả thực hiện {reference(plan)} {per.label}, số liệu {per.range_text}; "
+        f"gửi {to} trước ngày {short_date(per.due)}.",
+        "Báo cáo định kỳ",
+    )
+
+
+def _task_event(plan: Plan, task: Task, who: str, role: str) -> Optional[Event]:
+    day = task_deadline(task)
+    if day is None:
+        return None
+    return _event(
+        f"{plan.id}.{who}.nhiem-vu.{task.id}@kehoach",
+        day,
+        f"Hạn nhiệm vụ {task.id} ({role}): {task.content[:80]}{'…' if len(task.content) > 80 else ''}",
+        f"{task.content}\nCơ quan chủ trì: {plan.registry.name(task.lead)}.\n"
+        f"Thời gian thực hiện: {timeline_text(task.timeline)}.\nSản phẩm: {task.output}",
+        "Nhiệm vụ",
+    )
+
+
+def agency_calendar(plan: Plan, agency_id: str) -> bytes:
+    registry = plan.registry
+    rule = plan.reporting
+    to = registry.short_name(rule.to) + (f" (qua {registry.short_name(rule.via)})" if rule.via else "")
+    events = []
+    if agency_id in plan.reporters():
+        events += [_report_event(plan, per, agency_id, to) for per in periods(plan)]
+    for role, tasks in (("chủ trì", plan.tasks_led_by(agency_id)), ("phối hợp", plan.tasks_supported_by(agency_id))):
+        events += [e for e in (_task_event(plan, t, agency_id, role) for t in tasks) if e]
+    return _calendar(plan, f"{registry.short_name(agency_id)} — hạn báo cáo và nhiệm vụ", events)
+
+
+def office_calendar(plan: Plan) -> bytes:
+    registry = plan.registry
+    rule = plan.reporting
+    events = []
+    for per in periods(plan):
+        events.append(_event(
+            f"{plan.id}.{OFFICE}.han-cac-co-quan.{per.id}@kehoach", per.due,
+            f"Hạn các cơ quan gửi báo cáo {per.label}",
+            f"Các cơ quan, đơn vị gửi báo cáo {per.label} ({per.range_text}) về "
+            f"{registry.short_name(rule.via or rule.to)}.", "Báo cáo định kỳ"))
+        events.append(_event(
+            f"{plan.id}.{OFFICE}.tong-hop.{per.id}@kehoach", per.consolidated_due,
+            f"Hạn gửi báo cáo tổng hợp {per.label} tới {registry.short_name(rule.consolidated_to)}",
+            f"Tổng hợp báo cáo {per.label} về kết quả thực hiện {reference(plan)} gửi "
+            f"{registry.name(rule.consolidated_to)}.", "Báo cáo tổng hợp"))
+    for task in plan.tasks:
+        event = _task_event(plan, task, OFFICE, "theo dõi")
+        if event:
+            events.append(event)
+    return _calendar(plan, f"{plan.issuer.short_name} — theo dõi thực hiện {plan.document.type_name}", events)
