@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Write kehoach's default .docx templates, generated from the style profile.
 
+The templates are ``plan.docx`` (Kế hoạch + Phụ lục), ``letter.docx`` (công văn
+giao nhiệm vụ), ``report.docx`` (báo cáo of one agency for one period) and
+``consolidated.docx`` (báo cáo tổng hợp).
+
     python scripts/make_templates.py             # (re)write templates/
     python scripts/make_templates.py --out DIR   # write into DIR instead
     python scripts/make_templates.py --check     # exit 1 if templates/ is stale
@@ -55,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
                 "Các mẫu văn bản không khớp với bộ sinh mẫu (src/kehoach/templating/generate.py):\n"
                 + "\n".join(stale)
                 + "\nHãy chạy: python scripts/make_templates.py rồi commit các tệp trong templates/. "
-                "Không sửa trực tiếp templates/plan.docx: mọi thay đổi định dạng phải đi qua "
+                "Không sửa trực tiếp các tệp trong templates/ (plan.docx, letter.docx, report.docx, "
+                "consolidated.docx): mọi thay đổi định dạng và câu chữ cố định phải đi qua "
                 "StyleProfile hoặc bộ sinh mẫu.",
                 file=sys.stderr,
             )

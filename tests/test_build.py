@@ -50,7 +50,13 @@ def test_build_writes_documents_and_manifest(tmp_path):
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["generator"] == "kehoach" and manifest["plan"] == "tam-duong-qd27"
     entries = manifest["documents"]
-    assert [e["kind"] for e in entries] == ["plan"]
+    plan = kehoach.load_plan(PLAN)
+    kinds = [e["kind"] for e in entries]
+    assert kinds[0] == "plan" and kinds.count("plan") == 1
+    assert kinds.count("letter") == len(plan.agencies_with_tasks())
+    assert kinds.count("calendar") == len(plan.agencies_with_tasks()) + 1
+    assert {e["period"] for e in entries if e["kind"] == "report-template"} == {"2025-H1"}
+    assert all(e.get("agency") for e in entries if e["kind"] in ("letter", "report-template"))
     for entry in entries:
         data = (tmp_path / "out" / entry["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
@@ -87,7 +93,8 @@ def test_failed_build_leaves_output_untouched(tmp_path, plan_copy):
 
 def test_failure_midway_leaves_output_untouched(tmp_path, monkeypatch):
     """A build that fails after some documents were rendered publishes nothing."""
-    from kehoach import build as build_module
+    import importlib
+    build_module = importlib.import_module("kehoach.build")
     plan = kehoach.load_plan(PLAN)
     out = tmp_path / "out"
     build(plan, out)

@@ -7,12 +7,15 @@ poppler-utils, so a missing tool is a broken environment and fails loudly.
 Pages are read with poppler (``pdfinfo -f 1 -l 99`` for each page's size,
 ``pdftotext -f N -l N -layout`` for each page's text).  PDF text is not NFC and
 is broken into lines (justified, so with runs of spaces): it is normalised to
-NFC and whitespace-collapsed before any comparison.
+NFC and whitespace-collapsed before any comparison.  The short rules of page 1
+are drawings, not text: they are measured on the page rendered to grey pixels
+(``pdftoppm -gray``) against the text lines' boxes (``pdftotext -bbox-layout``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -67,7 +70,7 @@ def _require_tools() -> None:
             "LibreOffice (soffice) not found, but the PDF of the plan is built with it and CI installs it: "
             "`sudo apt-get install libreoffice-writer-nogui fonts-liberation2`."
         )
-    for tool in ("pdfinfo", "pdftotext", "pdffonts"):
+    for tool in ("pdfinfo", "pdftotext", "pdffonts", "pdftoppm"):
         if shutil.which(tool) is None:
             pytest.fail(f"{tool} not found: install poppler-utils (`sudo apt-get install poppler-utils`).")
 
@@ -88,6 +91,56 @@ def page_lines(pdf: Path, number: int) -> list[str]:
     """Non-empty lines of page ``number`` (1-based), NFC, whitespace collapsed."""
     out = _run("pdftotext", "-f", str(number), "-l", str(number), "-layout", str(pdf), "-")
     return [norm(line) for line in out.splitlines() if line.strip()]
+
+
+def line_boxes(pdf: Path, number: int) -> list[tuple[str, float, float, float, float]]:
+    """``(text, xMin, yMin, xMax, yMax)`` of every text line of a page, in points
+    from the top left, from ``pdftotext -bbox-layout``."""
+    out = _run("pdftotext", "-f", str(number), "-l", str(number), "-bbox-layout", str(pdf), "-")
+    boxes = []
+    for attrs, body in re.findall(r"<line ([^>]*)>(.*?)</line>", out, re.S):
+        coords = dict(re.findall(r'(\w+)="([\d.]+)"', attrs))
+        words = [html.unescape(w) for w in re.findall(r"<word [^>]*>(.*?)</word>", body, re.S)]
+        boxes.append((norm(" ".join(words)), float(coords["xMin"]), float(coords["yMin"]),
+                      float(coords["xMax"]), float(coords["yMax"])))
+    return sorted(boxes, key=lambda b: (b[2], b[1]))
+
+
+class Raster:
+    """A page rendered to 8-bit grey (``pdftoppm -gray``, PGM), to measure what
+    is drawn rather than written: the short rules."""
+
+    DPI = 144
+
+    def __init__(self, pdf: Path, number: int, folder: Path):
+        stem = folder / f"page-{number}"
+        subprocess.run(["pdftoppm", "-r", str(self.DPI), "-gray", "-f", str(number), "-l", str(number),
+                        "-singlefile", str(pdf), str(stem)], check=True)
+        data = stem.with_suffix(".pgm").read_bytes()
+        header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+        self.width, self.height, _ = map(int, header.groups())
+        self.pixels = data[header.end():]
+
+    def longest_dark_run(self, top: float, bottom: float, left: float, right: float) -> tuple[float, float]:
+        """The longest horizontal run of dark pixels inside a box given in points:
+        ``(length, centre x)`` in points, (0, 0) if none."""
+        k = self.DPI / 72
+        best, best_start = 0, 0
+        for y in range(int(top * k), min(int(bottom * k) + 1, self.height)):
+            row = self.pixels[y * self.width:(y + 1) * self.width]
+            run = 0
+            for x in range(max(0, int(left * k)), min(int(right * k), self.width)):
+                if row[x] < 128:
+                    run += 1
+                    if run > best:
+                        best, best_start = run, x - run + 1
+                else:
+                    run = 0
+        return best / k, (best_start + best / 2) / k
+
+
+def pt_to_mm(pt: float) -> float:
+    return pt * 25.4 / 72
 
 
 def is_size(size: tuple[float, float], expected: tuple[float, float]) -> bool:
@@ -233,3 +286,66 @@ def test_only_the_times_new_roman_family_is_used(built):
     for font in fonts:
         family = font.split("+", 1)[-1]
         assert re.match(r"(LiberationSerif|TimesNewRoman)", family.replace(" ", "")), fonts
+
+
+# --- the short rules, as printed -----------------------------------------------------------------
+#
+# NĐ 30/2020, Phụ lục I: under the issuer's name "đường kẻ ngang, nét liền, có độ
+# dài bằng từ 1/3 đến 1/2 độ dài của dòng chữ và đặt cân đối so với dòng chữ";
+# under the Tiêu ngữ a solid line "có độ dài bằng độ dài của dòng chữ".  Measured
+# on page 1 as LibreOffice prints it (Liberation Serif has Times New Roman's
+# metrics, so Word prints the same widths).
+
+
+@pytest.fixture(scope="module")
+def page_one(built, tmp_path_factory):
+    boxes = line_boxes(built.pdf, 1)
+    raster = Raster(built.pdf, 1, tmp_path_factory.mktemp("raster"))
+    return boxes, raster
+
+
+def _box(boxes, predicate, what: str):
+    hits = [b for b in boxes if predicate(b[0])]
+    assert hits, f"no text line for {what} on page 1: {[b[0] for b in boxes[:12]]}"
+    return hits[0]
+
+
+def test_issuer_rule_is_a_third_to_a_half_of_the_issuer_line(page_one):
+    boxes, raster = page_one
+    issuer = [_box(boxes, lambda t, n=name: t == n, name) for name in ("ỦY BAN NHÂN DÂN", "HUYỆN TAM ĐƯỜNG")]
+    number = _box(boxes, lambda t: t.startswith("Số:"), "Số:")
+    left = min(b[1] for b in issuer) - 30
+    right = max(b[3] for b in issuer) + 30
+    length, centre = raster.longest_dark_run(issuer[-1][4], number[2], left, right)
+    assert length > 0, "no rule printed under the issuer's name"
+    text = max(b[3] - b[1] for b in issuer)
+    text_centre = (issuer[-1][1] + issuer[-1][3]) / 2
+    assert abs(centre - text_centre) <= 4, "the rule is centred under the issuer's name"
+    ratio = length / text
+    assert 1 / 3 <= ratio <= 1 / 2, (
+        f"rule under the issuer is {pt_to_mm(length):.1f} mm, {ratio:.0%} of the issuer line "
+        f"({pt_to_mm(text):.1f} mm); NĐ 30 asks for 1/3 to 1/2 "
+        f"({pt_to_mm(text) / 3:.1f}–{pt_to_mm(text) / 2:.1f} mm)")
+
+
+def test_motto_rule_is_as_long_as_the_motto(page_one):
+    boxes, raster = page_one
+    motto = _box(boxes, lambda t: t == "Độc lập - Tự do - Hạnh phúc", "Tiêu ngữ")
+    date = _box(boxes, lambda t: t.startswith("Tam Đường, ngày"), "địa danh, ngày")
+    length, centre = raster.longest_dark_run(motto[4], date[2], motto[1] - 40, motto[3] + 40)
+    text = motto[3] - motto[1]
+    assert length > 0, "no rule printed under the Tiêu ngữ"
+    assert abs(length - text) <= 0.05 * text, (pt_to_mm(length), pt_to_mm(text))
+    assert abs(centre - (motto[1] + motto[3]) / 2) <= 4
+
+
+def test_subject_rule_is_printed_short_and_centred(page_one):
+    boxes, raster = page_one
+    title = _box(boxes, lambda t: t == "KẾ HOẠCH", "KẾ HOẠCH")
+    basis = _box(boxes, lambda t: t.startswith("Căn cứ"), "căn cứ")
+    subject = [b for b in boxes if title[4] <= b[2] and b[4] <= basis[2]]
+    assert subject, "no subject lines between KẾ HOẠCH and the căn cứ"
+    length, centre = raster.longest_dark_run(subject[-1][4], basis[2], 0, 595)
+    assert length > 0, "no rule printed under the subject"
+    assert length < min(b[3] - b[1] for b in subject), "a short rule, shorter than the subject's lines"
+    assert abs(centre - (subject[-1][1] + subject[-1][3]) / 2) <= 6

@@ -123,8 +123,8 @@ def test_generation_is_reproducible_and_ignores_source_date_epoch(template_bytes
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-def test_generate_returns_only_plan_docx():
-    assert set(generate_templates()) == {"plan.docx"}
+def test_generate_returns_every_default_template():
+    assert set(generate_templates()) == {"plan.docx", "letter.docx", "report.docx", "consolidated.docx"}
 
 
 def test_make_templates_script_writes_and_checks(tmp_path, template_bytes):

@@ -13,17 +13,28 @@ Data flows one way: YAML → :mod:`kehoach.load` → :mod:`kehoach.model` →
 document builders → files.
 """
 
+from ._version import __version__
 from .diagnostics import CODES, Diagnostic, PlanError, Severity
 from .load import check_plan, load_plan
+from .build import (
+    BuildOptions, BuildResult, Document, build, calendar_documents, consolidation, render_consolidated,
+    render_documents, render_letter, render_plan, render_report_template,
+)
+from .consolidate import Consolidation, consolidate
+from .periods import Period, open_periods, period, periods
+from .returns import Return, check_returns, init_returns, load_returns, write_returns
 from .model import (
     Agency, AgencyGroup, Appendix, Block, DocumentMeta, Issuer, Plan, Recipient, Registry,
     ReportingRule, Section, Signer, Task, TaskGroup, Timeline,
 )
 
-__version__ = "0.1.0"
 
 __all__ = [
     "CODES", "Diagnostic", "PlanError", "Severity", "check_plan", "load_plan",
+    "BuildOptions", "BuildResult", "Document", "build", "calendar_documents", "consolidation",
+    "render_consolidated", "render_documents", "render_letter", "render_plan", "render_report_template",
+    "Consolidation", "consolidate", "Period", "open_periods", "period", "periods",
+    "Return", "check_returns", "init_returns", "load_returns", "write_returns",
     "Agency", "AgencyGroup", "Appendix", "Block", "DocumentMeta", "Issuer", "Plan", "Recipient",
     "Registry", "ReportingRule", "Section", "Signer", "Task", "TaskGroup", "Timeline",
     "__version__",

@@ -19,14 +19,14 @@ from typing import Any, Callable, Optional
 
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 
-from . import __version__
+from ._version import __version__
 from .diagnostics import Diagnostic, PlanError, make
 from .consolidate import Consolidation, consolidate
 from .diagnostics import has_errors
 from .documents import calendar, consolidated, letter, report
 from .documents import plan as plan_document
 from .model import Plan
-from .periods import Period, open_periods, period
+from .periods import Period, open_periods, period, periods
 from .render.package import source_date_epoch
 from .returns import REPORTS_DIR, load_returns
 from .render import RenderCheckError, convert_to_pdf, publish
@@ -191,6 +191,20 @@ def calendar_documents(plan: Plan) -> list[Document]:
 
 def _calendars(plan: Plan, options: "BuildOptions") -> list[Document]:
     return calendar_documents(plan)
+
+
+def sample_contexts(plan: Plan) -> dict[str, dict]:
+    """One real context per template, for ``kehoach templates check``: what the
+    renderer provides, so a template using anything else is reported."""
+    per = (open_periods(plan) or periods(plan))[0]
+    agency = plan.agencies_with_tasks()[0]
+    reporter = next(iter(report.agencies(plan, per)), agency)
+    return {
+        plan_document.TEMPLATE: plan_document.context(plan),
+        letter.TEMPLATE: letter.context(plan, agency),
+        report.TEMPLATE: report.context(plan, per, reporter),
+        consolidated.TEMPLATE: consolidated.context(plan, consolidate(plan, per, (), per.due)),
+    }
 
 
 @dataclass(frozen=True)

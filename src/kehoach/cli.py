@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
+from ._version import __version__
 from .diagnostics import PlanError, format_json, format_text, has_errors
 from .load import check_plan
 
@@ -180,7 +180,7 @@ def _calendar(args: argparse.Namespace) -> int:
 
 def _templates(args: argparse.Namespace) -> int:
     from .templating.check import check_templates
-    from .documents import plan as plan_document
+    from .build import sample_contexts
 
     plan, diagnostics = check_plan(args.plan)
     if plan is None:
@@ -191,7 +191,7 @@ def _templates(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         sys.stderr.write(f"kehoach: không tìm thấy thư mục mẫu '{folder}'\n")
         return EXIT_INVALID
-    contexts = {plan_document.TEMPLATE: plan_document.context(plan)}
+    contexts = sample_contexts(plan)
     problems = check_templates(folder, contexts)
     _report(problems, args.format)
     if has_errors(problems):

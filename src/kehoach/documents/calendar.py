@@ -20,7 +20,7 @@ from typing import Iterable, Optional
 
 from icalendar import Calendar, Event
 
-from .. import __version__
+from .._version import __version__
 from ..model import Plan, Task
 from ..periods import Period, periods
 from ..render.package import source_date_epoch

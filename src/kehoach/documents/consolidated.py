@@ -75,6 +75,11 @@ def context(plan: Plan, c: Consolidation) -> dict:
         "agencies": agencies,
         "rows": rows,
         "addressee_short": registry.short_name(plan.reporting.consolidated_to),
+        "issuer_short": plan.issuer.short_name,
+        "report_ref": {
+            "number": header["number"][len("Số:"):],
+            "date": vn.format_date(per.consolidated_due.year, per.consolidated_due.month, None),
+        },
         "signer": signer_context(plan.signer),
     }
 

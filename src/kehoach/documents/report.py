@@ -30,6 +30,18 @@ def agencies(plan: Plan, per: Period) -> tuple[str, ...]:
     return expected_agencies(plan, per.id)
 
 
+#: The collective body that opens a People's Committee's name, printed on a line of its own.
+_COMMITTEE = "Ủy ban nhân dân "
+
+
+def header_lines(name: str) -> list[str]:
+    """An agency's name as header lines (ô 2): a People's Committee's name is
+    split after "ỦY BAN NHÂN DÂN" as the national samples do; others stay one line."""
+    if name.startswith(_COMMITTEE) and len(name) > len(_COMMITTEE):
+        return [vn.upper(_COMMITTEE.strip()), vn.upper(name[len(_COMMITTEE):])]
+    return [vn.upper(name)]
+
+
 def _number(agency) -> str:
     """``Số:      /BC-PYT``; the agency's code is "…" until the registry has one."""
     return f"Số:{vn.DEFAULT_BLANK}/{REPORT_CODE}-{agency.code or '…'}"
@@ -54,7 +66,7 @@ def context(plan: Plan, per: Period, agency_id: str) -> dict:
     return {
         "header": {
             "parent": [agency.parent] if agency.parent else [],
-            "name": [vn.upper(agency.name)],
+            "name": header_lines(agency.name),
             "number": _number(agency),
             "place_date": vn.format_date(due.year, due.month, None, place=agency.place or plan.issuer.place),
         },

@@ -1,4 +1,24 @@
-"""Build the default docxtpl templates (``templates/plan.docx``) from a style profile.
+"""Build the default docxtpl templates (``templates/*.docx``) from a style profile.
+
+Four templates, one per document kind of the workflow:
+
+``plan.docx``
+    the Kế hoạch (Mẫu 1.4) and its landscape Phụ lục (Mẫu 2.1);
+``letter.docx``
+    the công văn giao nhiệm vụ to one agency (Mẫu 1.5);
+``report.docx``
+    the báo cáo an agency fills in for one period (Mẫu 1.4), with a landscape
+    Phụ lục listing its tasks and empty result columns;
+``consolidated.docx``
+    the báo cáo tổng hợp the issuer sends to the upper level (Mẫu 1.4), with a
+    table by agency and a landscape Phụ lục of results by task.
+
+They are assembled from the same pieces (a new document with the named styles,
+the portrait section with page-number headers, the landscape appendix section,
+the header block, the signature block, the bordered table with a repeated
+header row and a ``{%tr for %}`` row), so a change of layout is made once.
+All fixed wording (headings, sentences, guidance) is in this module, written
+into the templates; the document modules supply only data.
 
 The template is written from scratch with python-docx so that it is fully
 determined by :class:`~kehoach.templating.profile.StyleProfile`: every size,
@@ -19,7 +39,12 @@ explicit names in Word) and is tagged ``vi-VN``.
 
 Every docxtpl tag is written as the whole text of a single run, so docxtpl
 never has to merge runs (a merged tag keeps only the first run's formatting).
-The body receives the context built by :func:`kehoach.documents.plan.context`.
+Each template receives the context built by ``context()`` of its module in
+:mod:`kehoach.documents` (``plan``, ``letter``, ``report``, ``consolidated``).
+
+``plan.docx`` carries exactly the styles of :data:`STYLE_NAMES`; the three
+workflow templates add :data:`WORKFLOW_STYLE_NAMES` (Kính gửi, the công văn's
+"V/v" line, guidance placeholders in italics).
 """
 
 from __future__ import annotations
@@ -40,7 +65,11 @@ from docx.text.paragraph import Paragraph
 from ..render.package import normalize_docx
 from .profile import DEFAULT, StyleProfile
 
-__all__ = ["TEMPLATE_EPOCH", "STYLE_NAMES", "generate_templates", "build_plan_template"]
+__all__ = [
+    "TEMPLATE_EPOCH", "STYLE_NAMES", "WORKFLOW_STYLE_NAMES", "TEMPLATE_NAMES", "generate_templates",
+    "build_plan_template", "build_letter_template", "build_report_template",
+    "build_consolidated_template",
+]
 
 #: Zip timestamps and core-properties dates of generated templates: 1980-01-01,
 #: fixed so the committed file does not depend on SOURCE_DATE_EPOCH or the clock.
@@ -123,15 +152,26 @@ STYLE_NAMES: tuple[str, ...] = (
 )
 
 
-def _style_specs(p: StyleProfile) -> list[_StyleSpec]:
-    """Every named style, with all values taken from the profile."""
-    body = dict(
+#: Styles the workflow templates (letter, report, consolidated) add to STYLE_NAMES.
+WORKFLOW_STYLE_NAMES: tuple[str, ...] = (
+    "KH Kính gửi", "KH Trích yếu công văn", "KH Hướng dẫn", "KH Hướng dẫn ký",
+)
+
+
+def _body_paragraph(p: StyleProfile) -> dict:
+    """Size and paragraph geometry of body text (ô 6)."""
+    return dict(
         size=p.body_size,
         align="justify",
         first_line_indent_cm=p.first_line_indent_cm,
         space_after_pt=p.space_after_pt,
         line_exact_pt=p.line_spacing_pt,
     )
+
+
+def _style_specs(p: StyleProfile) -> list[_StyleSpec]:
+    """Every named style of the plan template, with all values taken from the profile."""
+    body = _body_paragraph(p)
     table = dict(size=p.table_size, space_before_pt=p.table_space_pt, space_after_pt=p.table_space_pt)
     specs = [
         # Header block (ô 1–4).
@@ -182,6 +222,30 @@ def _style_specs(p: StyleProfile) -> list[_StyleSpec]:
         _StyleSpec("KH Đậm", "KHDam", p.body_size, kind="character", bold=True),
     ]
     assert tuple(s.name for s in specs) == STYLE_NAMES
+    return specs
+
+
+def _workflow_style_specs(p: StyleProfile) -> list[_StyleSpec]:
+    """The styles letter, report and consolidated templates add.
+
+    No profile field is added for them: "Kính gửi" (ô 9a, 13–14 pt) takes the
+    body size, the công văn's "V/v" line (ô 5b, 12–13 pt) the size of the
+    number line (ô 3), and the guidance under the signer's title the signer's.
+    """
+    specs = [
+        # ô 9a: one addressee on the line of "Kính gửi:", centred, a blank line
+        # of the body above and below it.
+        _StyleSpec("KH Kính gửi", "KHKinhGui", p.body_size, align="center",
+                   space_before_pt=p.line_spacing_pt, space_after_pt=p.line_spacing_pt,
+                   keep_with_next=True),
+        # ô 5b: "V/v …" under the number of a công văn, regular, centred.
+        _StyleSpec("KH Trích yếu công văn", "KHTrichYeuCongVan", p.number_size, align="center"),
+        # What the drafter writes there, in brackets: removed before signing.
+        _StyleSpec("KH Hướng dẫn", "KHHuongDan", italic=True, next_style="KH Nội dung",
+                   **_body_paragraph(p)),
+        _StyleSpec("KH Hướng dẫn ký", "KHHuongDanKy", p.signer_size, italic=True, align="center"),
+    ]
+    assert tuple(s.name for s in specs) == WORKFLOW_STYLE_NAMES
     return specs
 
 
@@ -508,10 +572,124 @@ def _span_row(table, row_index: int):
     return first.merge(last)
 
 
-# --- the plan template ----------------------------------------------------------
+# --- shared pieces of every template ------------------------------------------------
 
 
-def _header_block(document, p: StyleProfile) -> None:
+@dataclass(frozen=True)
+class _Column:
+    """One column of a bordered table: heading, relative width, cell style and
+    the cell's content in a task row (``""``: left empty for the drafter)."""
+    heading: str
+    share: float
+    style: str = "KH Bảng"
+    tag: str = ""
+
+
+def _widths(total_mm: float, columns: Sequence[_Column]) -> tuple[float, ...]:
+    """Column widths (mm) in proportion to ``share``, summing to ``total_mm``."""
+    whole = sum(c.share for c in columns)
+    return tuple(total_mm * c.share / whole for c in columns)
+
+
+def _new_document(p: StyleProfile, title: str, *, workflow_styles: bool = True):
+    """An empty document with the package pruned, the defaults and every named style."""
+    document = docx.Document()
+    _prune_package(document)
+    _setup_settings(document, p)
+    _setup_defaults(document, p)
+    specs = _style_specs(p)
+    if workflow_styles:
+        specs += _workflow_style_specs(p)
+    for spec in specs:
+        _add_style(document, spec, p)
+    _link_next_styles(document, specs)
+
+    core = document.core_properties
+    core.author = "kehoach"
+    core.title = title
+    core.comments = "Sinh tự động bởi kehoach từ hồ sơ định dạng (StyleProfile); sửa kiểu (style), không sửa từng đoạn."
+    core.language = p.language
+    core.subject = ""
+    core.keywords = ""
+    return document
+
+
+def _page_geometry(section, p: StyleProfile, *, landscape: bool) -> None:
+    """A4 in the given orientation, the profile's margins and header distance."""
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width = Mm(p.page_height_mm)
+        section.page_height = Mm(p.page_width_mm)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width = Mm(p.page_width_mm)
+        section.page_height = Mm(p.page_height_mm)
+    section.top_margin = Mm(p.margin_top_mm)
+    section.bottom_margin = Mm(p.margin_bottom_mm)
+    section.left_margin = Mm(p.margin_left_mm)
+    section.right_margin = Mm(p.margin_right_mm)
+    section.header_distance = Mm(p.header_distance_mm)
+    section.footer_distance = Mm(p.header_distance_mm)
+
+
+def _portrait_section(document, p: StyleProfile) -> None:
+    """Section 1: A4 portrait, page number centred in the header, none on page 1."""
+    s1 = document.sections[0]
+    _page_geometry(s1, p, landscape=False)
+    s1.gutter = Mm(0)
+    s1.different_first_page_header_footer = True  # NĐ 30: no number on page 1
+    _fill_header(s1.first_page_header, with_number=False)
+    _fill_header(s1.header, with_number=True)
+
+
+def _appendix_section(document, p: StyleProfile) -> None:
+    """A new section on a new landscape page, numbered from 1 (Mẫu 2.1)."""
+    s2 = document.add_section(WD_SECTION.NEW_PAGE)
+    _tiny_mark_section_break(document)
+    _page_geometry(s2, p, landscape=True)
+    # A new section inherits "different first page" and the header references
+    # of the previous one: set both explicitly.
+    s2.different_first_page_header_footer = not p.appendix_first_page_number
+    _fill_header(s2.first_page_header, with_number=p.appendix_first_page_number)
+    _fill_header(s2.header, with_number=True)
+    pg = _el("w:pgNumType", start=1)
+    s2._sectPr.insert_element_before(pg, *W_TAGS_SECTPR_AFTER_PGNUMTYPE)
+
+
+def _tiny_mark_section_break(document) -> None:
+    """The paragraph python-docx adds to carry section 1's properties is empty:
+    make it (almost) take no room, so it cannot push a blank page."""
+    sectPr = document.sections[0]._sectPr
+    par = Paragraph(sectPr.getparent().getparent(), document._body)
+    par.style = "Normal"
+    pf = par.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(TINY_MARK_PT)
+    _tiny_mark(par)
+
+
+def _end_document(document) -> bytes:
+    """Close the body with a (tiny) paragraph — a document must not end with a
+    table, Word appends a paragraph anyway — and return the raw .docx bytes."""
+    _tiny_mark(document.add_paragraph(style="Normal"))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _fill_cell(cell, items: Sequence[tuple[str, str | None]]) -> None:
+    """Paragraphs ``(style, text)`` in a table cell, the first one in the cell's
+    own initial paragraph; ``None`` text: an empty paragraph."""
+    for index, (style, text) in enumerate(items):
+        runs = () if text is None else (text,)
+        if index == 0:
+            _first_para(cell, style, *runs)
+        else:
+            _para(cell, style, *runs)
+
+
+def _header_block(document, p: StyleProfile, *, under_number: Sequence[tuple[str, str]] = ()) -> None:
+    """Ô 1–4 (and the công văn's ô 5b, ``under_number``) in a borderless table."""
     widths = (p.header_left_mm, p.header_right_mm)
     table = _table(document, widths, 2, borders=False, cell_margins_zero=True)
     left, right = table.rows[0].cells
@@ -530,25 +708,110 @@ def _header_block(document, p: StyleProfile) -> None:
     # ô 3 and ô 4 on one row, so they stay level whatever the height above.
     number, place_date = table.rows[1].cells
     _first_para(number, "KH Số ký hiệu", "{{ header.number }}")
+    for style, text in under_number:
+        _para(number, style, text)
     _first_para(place_date, "KH Địa danh ngày", "{{ header.place_date }}")
 
 
-def _signature_block(document, p: StyleProfile) -> None:
+def _title_block(document, p: StyleProfile, type_name: str, subject: str, *,
+                 space_after_pt: float | None = None) -> None:
+    """Ô 5a: tên loại, trích yếu and the short rule under it."""
+    _para(document, "KH Tên loại", type_name)
+    _para(document, "KH Trích yếu", subject)
+    rule = _rule(document, p.subject_rule_mm, p.text_width_mm)
+    rule.paragraph_format.space_after = Pt(p.line_spacing_pt if space_after_pt is None else space_after_pt)
+
+
+def _paras(document, items: Sequence[tuple[str, str | None]]) -> None:
+    """Body paragraphs ``(style, text)``, in order; ``None``: an empty paragraph."""
+    for style, text in items:
+        _para(document, style, *(() if text is None else (text,)))
+
+
+def _closing(document, text: str, style: str = "KH Nội dung") -> None:
+    """The last body paragraph stays on the page of the signature (a page holding
+    only a signature is not acceptable), then one blank line before Nơi nhận."""
+    _para(document, style, text).paragraph_format.keep_with_next = True
+    _para(document, "Normal").paragraph_format.keep_with_next = True
+
+
+def _signature_block(document, p: StyleProfile, left: Sequence[tuple[str, str | None]],
+                     right: Sequence[tuple[str, str | None]]) -> None:
+    """Ô 9b (Nơi nhận, ``left``) and ô 7 (``right``) in a borderless table."""
     widths = (p.header_left_mm, p.header_right_mm)
     table = _table(document, widths, 1, borders=False, cell_margins_zero=True)
     # The signature block is never split across pages.
     _row_flags(table.rows[0])
-    left, right = table.rows[0].cells
-    _first_para(left, "KH Nơi nhận", "Nơi nhận:")
-    _para(left, "KH Nơi nhận dòng", "{%p for r in recipients %}")
-    _para(left, "KH Nơi nhận dòng", "{{ r }}")
-    _para(left, "KH Nơi nhận dòng", "{%p endfor %}")
-    _first_para(right, "KH Chức vụ ký", "{%p for line in signer.lines %}")
-    _para(right, "KH Chức vụ ký", "{{ line }}")
-    _para(right, "KH Chức vụ ký", "{%p endfor %}")
-    for _ in range(p.signature_space_lines):
-        _para(right, "KH Người ký")
-    _para(right, "KH Người ký", "{{ signer.name }}")
+    left_cell, right_cell = table.rows[0].cells
+    _fill_cell(left_cell, left)
+    _fill_cell(right_cell, right)
+
+
+def _signer(p: StyleProfile) -> list[tuple[str, str | None]]:
+    """Ô 7a–7b from ``signer``: authority and title lines, room to sign, name."""
+    return [
+        ("KH Chức vụ ký", "{%p for line in signer.lines %}"),
+        ("KH Chức vụ ký", "{{ line }}"),
+        ("KH Chức vụ ký", "{%p endfor %}"),
+        *[("KH Người ký", None)] * p.signature_space_lines,
+        ("KH Người ký", "{{ signer.name }}"),
+    ]
+
+
+def _appendix_heading(document, p: StyleProfile, title: str, reference: str) -> None:
+    """"Phụ lục", its title, the "(Kèm theo …)" line and a short rule (Mẫu 2.1)."""
+    _para(document, "KH Phụ lục", "Phụ lục")
+    _para(document, "KH Tên phụ lục", title)
+    _para(document, "KH Kèm theo", reference)
+    appendix_rule = _rule(document, p.subject_rule_mm, p.landscape_text_width_mm)
+    appendix_rule.paragraph_format.space_after = Pt(p.line_spacing_pt)
+
+
+def _bordered_table(document, widths_mm: Sequence[float], headings: Sequence[str], loop: str,
+                    cells: Sequence[tuple[str, str]], *, group: tuple[str, str] | None = None) -> None:
+    """A bordered table: a heading row repeated at the top of every page, then
+    one row per item of ``loop`` (``{%tr for … %}``) with ``cells`` as
+    ``(style, content)`` (``""``: an empty cell).  With ``group``
+    (``(numeral, title)`` tags), items whose ``row.group`` is true print as a
+    bold row: the numeral, then the title across the other columns."""
+    rows_needed = 8 if group else 4
+    table = _table(document, widths_mm, rows_needed, borders=True, cell_margins_zero=False)
+    rows = table.rows
+    # Row 0: column headings, repeated at the top of every page.
+    _row_flags(rows[0], header=True)
+    for cell, text in zip(rows[0].cells, headings):
+        _first_para(cell, "KH Bảng tiêu đề", text)
+        _v_center(cell)
+    # Control rows: docxtpl replaces each whole row by its tag.
+    if group:
+        controls = ((1, loop), (2, "{%tr if row.group %}"), (4, "{%tr else %}"), (6, "{%tr endif %}"),
+                    (7, "{%tr endfor %}"))
+    else:
+        controls = ((1, loop), (3, "{%tr endfor %}"))
+    for index, tag in controls:
+        cell = _span_row(table, index)
+        _first_para(cell, "KH Bảng", tag)
+    if group:
+        # Row 3: a group (I, II, …) — its numeral, then its title across the other columns.
+        _row_flags(rows[3])
+        group_cells = rows[3].cells
+        title_cell = group_cells[1].merge(group_cells[-1])
+        stt = _first_para(group_cells[0], "KH Bảng nhóm", group[0])
+        stt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _first_para(title_cell, "KH Bảng nhóm", group[1])
+    # The item row.
+    item = rows[5] if group else rows[2]
+    _row_flags(item)
+    for cell, (style, tag) in zip(item.cells, cells):
+        _first_para(cell, style, *((tag,) if tag else ()))
+
+
+def _column_table(document, total_mm: float, columns: Sequence[_Column], loop: str, **kwargs) -> None:
+    _bordered_table(document, _widths(total_mm, columns), [c.heading for c in columns], loop,
+                    [(c.style, c.tag) for c in columns], **kwargs)
+
+
+# --- plan.docx: Kế hoạch (Mẫu 1.4) + Phụ lục (Mẫu 2.1) -------------------------------------
 
 
 APPENDIX_HEADINGS = (
@@ -560,145 +823,310 @@ APPENDIX_HEADINGS = (
 def _appendix_table(document, p: StyleProfile) -> None:
     widths = (p.col_stt_mm, p.col_task_mm, p.col_lead_mm, p.col_support_mm,
               p.col_timeline_mm, p.col_output_mm)
-    table = _table(document, widths, 8, borders=True, cell_margins_zero=False)
-    rows = table.rows
-    # Row 0: column headings, repeated at the top of every page.
-    _row_flags(rows[0], header=True)
-    for cell, text in zip(rows[0].cells, APPENDIX_HEADINGS):
-        _first_para(cell, "KH Bảng tiêu đề", text)
-        _v_center(cell)
-    # Control rows: docxtpl replaces each whole row by its tag.
-    for index, tag in ((1, "{%tr for row in appendix.rows %}"), (2, "{%tr if row.group %}"),
-                       (4, "{%tr else %}"), (6, "{%tr endif %}"), (7, "{%tr endfor %}")):
-        cell = _span_row(table, index)
-        _first_para(cell, "KH Bảng", tag)
-    # Row 3: a group (I, II, …) — its numeral, then its title across five columns.
-    _row_flags(rows[3])
-    group = rows[3].cells
-    title_cell = group[1].merge(group[-1])
-    stt = _first_para(group[0], "KH Bảng nhóm", "{{ row.stt }}")
-    stt.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _first_para(title_cell, "KH Bảng nhóm", "{{ row.title }}")
-    # Row 5: a task.
-    _row_flags(rows[5])
-    task = rows[5].cells
-    for cell, style, tag in zip(
-        task,
+    cells = tuple(zip(
         ("KH Bảng giữa", "KH Bảng", "KH Bảng", "KH Bảng", "KH Bảng giữa", "KH Bảng"),
         ("{{ row.stt }}", "{{ row.content }}", "{{ row.lead }}", "{{ row.support }}",
          "{{ row.timeline }}", "{{ row.output }}"),
-    ):
-        _first_para(cell, style, tag)
+    ))
+    _bordered_table(document, widths, APPENDIX_HEADINGS, "{%tr for row in appendix.rows %}", cells,
+                    group=("{{ row.stt }}", "{{ row.title }}"))
 
 
 def build_plan_template(profile: StyleProfile = DEFAULT) -> bytes:
     """The Kế hoạch template (Mẫu 1.4 with a Phụ lục, Mẫu 2.1) as raw .docx bytes
     (not yet normalised; :func:`generate_templates` is the public entry point)."""
     p = profile
-    document = docx.Document()
-    _prune_package(document)
-    _setup_settings(document, p)
-    _setup_defaults(document, p)
-    specs = _style_specs(p)
-    for spec in specs:
-        _add_style(document, spec, p)
-    _link_next_styles(document, specs)
-
-    core = document.core_properties
-    core.author = "kehoach"
-    core.title = "Mẫu kế hoạch (Nghị định 30/2020/NĐ-CP, Mẫu 1.4 và Mẫu 2.1)"
-    core.comments = "Sinh tự động bởi kehoach từ hồ sơ định dạng (StyleProfile); sửa kiểu (style), không sửa từng đoạn."
-    core.language = p.language
-    core.subject = ""
-    core.keywords = ""
+    document = _new_document(p, "Mẫu kế hoạch (Nghị định 30/2020/NĐ-CP, Mẫu 1.4 và Mẫu 2.1)",
+                             workflow_styles=False)
 
     # --- Section 1: A4 portrait, the plan itself (Mẫu 1.4) ---
-    s1 = document.sections[0]
-    s1.orientation = WD_ORIENT.PORTRAIT
-    s1.page_width = Mm(p.page_width_mm)
-    s1.page_height = Mm(p.page_height_mm)
-    s1.top_margin = Mm(p.margin_top_mm)
-    s1.bottom_margin = Mm(p.margin_bottom_mm)
-    s1.left_margin = Mm(p.margin_left_mm)
-    s1.right_margin = Mm(p.margin_right_mm)
-    s1.header_distance = Mm(p.header_distance_mm)
-    s1.footer_distance = Mm(p.header_distance_mm)
-    s1.gutter = Mm(0)
-    s1.different_first_page_header_footer = True  # NĐ 30: no number on page 1
-    _fill_header(s1.first_page_header, with_number=False)
-    _fill_header(s1.header, with_number=True)
-
+    _portrait_section(document, p)
     _header_block(document, p)
-    _para(document, "KH Tên loại", "{{ type_name }}")
-    _para(document, "KH Trích yếu", "{{ subject }}")
-    subject_rule = _rule(document, p.subject_rule_mm, p.text_width_mm)
-    subject_rule.paragraph_format.space_after = Pt(p.line_spacing_pt)
-    _para(document, "KH Căn cứ", "{%p for b in bases %}")
-    _para(document, "KH Căn cứ", "{{ b }}")
-    _para(document, "KH Căn cứ", "{%p endfor %}")
-    _para(document, "KH Nội dung", "{%p for p in body %}")
-    _para(document, "KH Tên phần", '{%p if p.kind == "heading" %}')
-    _para(document, "KH Tên phần", "{{ p.text }}")
-    _para(document, "KH Nội dung", "{%p else %}")
+    _title_block(document, p, "{{ type_name }}", "{{ subject }}")
+    _paras(document, [
+        ("KH Căn cứ", "{%p for b in bases %}"),
+        ("KH Căn cứ", "{{ b }}"),
+        ("KH Căn cứ", "{%p endfor %}"),
+        ("KH Nội dung", "{%p for p in body %}"),
+        ("KH Tên phần", '{%p if p.kind == "heading" %}'),
+        ("KH Tên phần", "{{ p.text }}"),
+        ("KH Nội dung", "{%p else %}"),
+    ])
     _para(document, "KH Nội dung", ("{{ p.lead }}", "KH Đậm"), "{{ p.text }}")
-    _para(document, "KH Nội dung", "{%p endif %}")
-    _para(document, "KH Nội dung", "{%p endfor %}")
-    # The closing paragraph stays on the page of the signature (a page holding
-    # only a signature is not acceptable), then one blank line before Nơi nhận.
-    _para(document, "KH Nội dung", "{{ closing }}").paragraph_format.keep_with_next = True
-    _para(document, "Normal").paragraph_format.keep_with_next = True
-    _signature_block(document, p)
+    _paras(document, [
+        ("KH Nội dung", "{%p endif %}"),
+        ("KH Nội dung", "{%p endfor %}"),
+    ])
+    _closing(document, "{{ closing }}")
+    _signature_block(document, p, [
+        ("KH Nơi nhận", "Nơi nhận:"),
+        ("KH Nơi nhận dòng", "{%p for r in recipients %}"),
+        ("KH Nơi nhận dòng", "{{ r }}"),
+        ("KH Nơi nhận dòng", "{%p endfor %}"),
+    ], _signer(p))
 
     # --- Section 2: the Phụ lục on landscape A4 (Mẫu 2.1), numbered from 1 ---
-    s2 = document.add_section(WD_SECTION.NEW_PAGE)
-    _tiny_mark_section_break(document)
-    s2.orientation = WD_ORIENT.LANDSCAPE
-    s2.page_width = Mm(p.page_height_mm)
-    s2.page_height = Mm(p.page_width_mm)
-    s2.top_margin = Mm(p.margin_top_mm)
-    s2.bottom_margin = Mm(p.margin_bottom_mm)
-    s2.left_margin = Mm(p.margin_left_mm)
-    s2.right_margin = Mm(p.margin_right_mm)
-    s2.header_distance = Mm(p.header_distance_mm)
-    s2.footer_distance = Mm(p.header_distance_mm)
-    # A new section inherits "different first page" and the header references
-    # of the previous one: set both explicitly.
-    s2.different_first_page_header_footer = not p.appendix_first_page_number
-    _fill_header(s2.first_page_header, with_number=p.appendix_first_page_number)
-    _fill_header(s2.header, with_number=True)
-    pg = _el("w:pgNumType", start=1)
-    s2._sectPr.insert_element_before(pg, *W_TAGS_SECTPR_AFTER_PGNUMTYPE)
-
-    _para(document, "KH Phụ lục", "Phụ lục")
-    _para(document, "KH Tên phụ lục", "{{ appendix.title }}")
-    _para(document, "KH Kèm theo", "(Kèm theo {{ appendix.reference }})")
-    appendix_rule = _rule(document, p.subject_rule_mm, p.landscape_text_width_mm)
-    appendix_rule.paragraph_format.space_after = Pt(p.line_spacing_pt)
+    _appendix_section(document, p)
+    _appendix_heading(document, p, "{{ appendix.title }}", "(Kèm theo {{ appendix.reference }})")
     _appendix_table(document, p)
     _para(document, "KH Căn cứ", "{%p if appendix.note %}")
     note = _para(document, "KH Căn cứ", "{{ appendix.note }}")
     note.paragraph_format.space_before = Pt(p.space_after_pt)
     _para(document, "KH Căn cứ", "{%p endif %}")
-    # A document must not end with a table (Word appends a paragraph anyway).
-    _tiny_mark(document.add_paragraph(style="Normal"))
-
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return _end_document(document)
 
 
-def _tiny_mark_section_break(document) -> None:
-    """The paragraph python-docx adds to carry section 1's properties is empty:
-    make it (almost) take no room, so it cannot push a blank page."""
-    sectPr = document.sections[0]._sectPr
-    par = Paragraph(sectPr.getparent().getparent(), document._body)
-    par.style = "Normal"
-    pf = par.paragraph_format
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = Pt(TINY_MARK_PT)
-    _tiny_mark(par)
+# --- letter.docx: công văn giao nhiệm vụ (Mẫu 1.5) --------------------------------------------
+
+
+def build_letter_template(profile: StyleProfile = DEFAULT) -> bytes:
+    """The công văn to one agency (Mẫu 1.5): its tasks as lead and as
+    coordinator, and its reporting duty.  Context: :func:`kehoach.documents.letter.context`
+    plus ``issuer_short``."""
+    p = profile
+    document = _new_document(p, "Mẫu công văn giao nhiệm vụ (Nghị định 30/2020/NĐ-CP, Mẫu 1.5)")
+    _portrait_section(document, p)
+    _header_block(document, p, under_number=[
+        ("KH Trích yếu công văn", "V/v triển khai thực hiện {{ plan_ref }}"),
+    ])
+    _paras(document, [
+        # A blank line more above "Kính gửi" than below it, as in Mẫu 1.5.
+        ("Normal", None),
+        ("KH Kính gửi", "Kính gửi: {{ addressee }}."),
+        ("KH Nội dung",
+         "Thực hiện {{ plan_ref }} về {{ plan_subject }} (sau đây gọi là Kế hoạch), {{ issuer_short }} "
+         "đề nghị {{ agency_short }} triển khai thực hiện các nhiệm vụ được giao như sau:"),
+        # 1. Tasks the agency leads.
+        ("KH Tên phần", "{%p if lead_tasks %}"),
+        ("KH Tên phần", "{{ sections.lead }} Nhiệm vụ chủ trì thực hiện"),
+        ("KH Nội dung", "{%p for t in lead_tasks %}"),
+        ("KH Nội dung", "- Nhiệm vụ {{ t.id }}: {{ t.content }}"),
+        ("KH Nội dung",
+         "{% if t.support %}Cơ quan phối hợp: {{ t.support }}; thời gian thực hiện"
+         "{% else %}Thời gian thực hiện{% endif %}: {{ t.timeline }}; sản phẩm: {{ t.output }}"),
+        ("KH Nội dung", "{%p endfor %}"),
+        ("KH Nội dung", "{%p endif %}"),
+        # 2. Tasks it supports.
+        ("KH Tên phần", "{%p if support_tasks %}"),
+        ("KH Tên phần", "{{ sections.support }} Nhiệm vụ phối hợp thực hiện"),
+        ("KH Nội dung", "{%p for t in support_tasks %}"),
+        ("KH Nội dung", "- Nhiệm vụ {{ t.id }}: {{ t.content }}"),
+        ("KH Nội dung", "Cơ quan chủ trì: {{ t.lead }}; thời gian thực hiện: {{ t.timeline }}."),
+        ("KH Nội dung", "{%p endfor %}"),
+        ("KH Nội dung", "{%p endif %}"),
+        # 3. Reporting.
+        ("KH Tên phần", "{{ sections.reporting }} Chế độ báo cáo"),
+        ("KH Nội dung", "{%p if reports %}"),
+        ("KH Nội dung",
+         "Định kỳ báo cáo kết quả thực hiện các nhiệm vụ được giao, gửi về {{ reporting.to }}"
+         "{% if reporting.via %} (qua {{ reporting.via }}){% endif %} theo thời hạn sau:"),
+        ("KH Nội dung", "{%p for per in reporting.periods %}"),
+        ("KH Nội dung",
+         "- Báo cáo {{ per.label }} (số liệu {{ per.range }}): trước ngày {{ per.due }}"
+         "{% if loop.last %}.{% else %};{% endif %}"),
+        ("KH Nội dung", "{%p endfor %}"),
+        ("KH Nội dung", "{%p else %}"),
+        ("KH Nội dung",
+         "Chủ động phối hợp, cung cấp đầy đủ, kịp thời thông tin, số liệu về kết quả thực hiện các "
+         "nhiệm vụ nêu trên cho cơ quan chủ trì khi được đề nghị, để tổng hợp, báo cáo theo quy định."),
+        ("KH Nội dung", "{%p endif %}"),
+    ])
+    _closing(document, "Đề nghị {{ agency_short }} quan tâm, triển khai thực hiện./.")
+    _signature_block(document, p, [
+        ("KH Nơi nhận", "Nơi nhận:"),
+        ("KH Nơi nhận dòng", "- Như trên;"),
+        ("KH Nơi nhận dòng", "{%p for r in recipients %}"),
+        ("KH Nơi nhận dòng", "{{ r }}"),
+        ("KH Nơi nhận dòng", "{%p endfor %}"),
+        ("KH Nơi nhận dòng", "- Lưu: VT, {{ unit }}."),
+    ], _signer(p))
+    return _end_document(document)
+
+
+# --- report.docx: báo cáo of one agency for one period (Mẫu 1.4 + Phụ lục) -----------------------
+
+
+#: Columns of the report's Phụ lục; widths are shares of the landscape text
+#: width (out of 252, the width of the default profile, in mm).  The last three
+#: are left empty for the agency to fill in.
+REPORT_APPENDIX_COLUMNS: tuple[_Column, ...] = (
+    _Column("STT", 12, "KH Bảng giữa", "{{ r.stt }}"),
+    _Column("Nhiệm vụ", 66, "KH Bảng", "{{ r.content }}"),
+    _Column("Vai trò", 22, "KH Bảng giữa", "{{ r.role }}"),
+    _Column("Cơ quan chủ trì", 32, "KH Bảng", "{{ r.lead }}"),
+    _Column("Thời gian thực hiện", 24, "KH Bảng giữa", "{{ r.timeline }}"),
+    _Column("Kết quả thực hiện", 54, "KH Bảng"),
+    _Column("Tiến độ", 22, "KH Bảng giữa"),
+    _Column("Ghi chú", 20, "KH Bảng"),
+)
+
+
+def build_report_template(profile: StyleProfile = DEFAULT) -> bytes:
+    """The báo cáo an agency sends for one period (Mẫu 1.4), with guidance in
+    italics and a landscape Phụ lục of its tasks.  Context:
+    :func:`kehoach.documents.report.context`."""
+    p = profile
+    document = _new_document(p, "Mẫu báo cáo kết quả thực hiện kế hoạch của cơ quan, đơn vị "
+                                "(Nghị định 30/2020/NĐ-CP, Mẫu 1.4 và Mẫu 2.1)")
+    _portrait_section(document, p)
+    _header_block(document, p)
+    _title_block(document, p, "BÁO CÁO", "Kết quả thực hiện {{ plan_ref }} {{ period.label }}",
+                 space_after_pt=0)
+    guide, body, heading = "KH Hướng dẫn", "KH Nội dung", "KH Tên phần"
+    _paras(document, [
+        ("KH Kính gửi", "Kính gửi: {{ addressee }}."),
+        (body, "Thực hiện {{ plan_ref }}, {{ agency_name }} báo cáo kết quả thực hiện "
+               "{{ period.label }} (số liệu {{ period.range }}) như sau:"),
+        (heading, "I. KẾT QUẢ THỰC HIỆN"),
+        (heading, "1. Công tác chỉ đạo, triển khai"),
+        (guide, "(Nêu việc ban hành văn bản chỉ đạo, kế hoạch triển khai, công tác tuyên truyền, "
+                "kiểm tra, đôn đốc… của {{ agency_short }} {{ period.range }}.)"),
+        (heading, "2. Kết quả thực hiện các nhiệm vụ được giao"),
+        (guide, "(Nêu tóm tắt kết quả nổi bật của các nhiệm vụ chủ trì và phối hợp thực hiện, "
+                "có số liệu cụ thể, so sánh với chỉ tiêu, sản phẩm được giao.)"),
+        (body, "Kết quả thực hiện từng nhiệm vụ chi tiết tại Phụ lục kèm theo Báo cáo này."),
+        (heading, "II. ĐÁNH GIÁ CHUNG"),
+        (heading, "1. Ưu điểm"),
+        (guide, "(Nêu những kết quả đạt được, cách làm hiệu quả, mô hình tốt.)"),
+        (heading, "2. Tồn tại, hạn chế"),
+        (guide, "(Nêu những nhiệm vụ chưa hoàn thành, chậm tiến độ hoặc chưa đạt yêu cầu.)"),
+        (heading, "3. Nguyên nhân"),
+        (guide, "(Nêu nguyên nhân khách quan, chủ quan của những tồn tại, hạn chế.)"),
+        (heading, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"),
+        (guide, "(Nêu các nhiệm vụ, giải pháp trọng tâm để hoàn thành các nhiệm vụ được giao "
+                "trong thời gian tới.)"),
+        (heading, "IV. ĐỀ XUẤT, KIẾN NGHỊ"),
+        (guide, "(Nêu đề xuất, kiến nghị với {{ addressee }} và các cơ quan liên quan, nếu có.)"),
+    ])
+    _para(document, body, "Trên đây là báo cáo kết quả thực hiện {{ plan_ref }} {{ period.label }} "
+                          "của {{ agency_name }}./.").paragraph_format.keep_with_next = True
+    # Guidance, so it goes before signing: the deadline and the channel.
+    _closing(document, "(Hạn gửi: trước ngày {{ period.due }}{% if via %}, qua {{ via }}{% endif %}. "
+                       "Xóa các dòng in nghiêng trong ngoặc trước khi trình ký.)", style=guide)
+    _signature_block(document, p, [
+        ("KH Nơi nhận", "Nơi nhận:"),
+        ("KH Nơi nhận dòng", "- {{ addressee }}{% if via %} (qua {{ via }}){% endif %};"),
+        ("KH Nơi nhận dòng", "- Lưu: VT."),
+    ], [
+        ("KH Chức vụ ký", "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"),
+        ("KH Hướng dẫn ký", "(Ký, ghi rõ họ tên, đóng dấu)"),
+        *[("KH Người ký", None)] * p.signature_space_lines,
+    ])
+
+    _appendix_section(document, p)
+    _appendix_heading(
+        document, p, "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ ĐƯỢC GIAO {{ period.label|upper }}",
+        "(Kèm theo Báo cáo số {{ report_ref.number }} {{ report_ref.date }} của {{ agency_name }})")
+    _column_table(document, p.landscape_text_width_mm, REPORT_APPENDIX_COLUMNS, "{%tr for r in rows %}")
+    return _end_document(document)
+
+
+# --- consolidated.docx: báo cáo tổng hợp (Mẫu 1.4 + Phụ lục) ------------------------------------
+
+
+#: The table by agency in the body (portrait); shares of the text width (out
+#: of 165, the default profile's width in mm).
+CONSOLIDATED_AGENCY_COLUMNS: tuple[_Column, ...] = (
+    _Column("STT", 12, "KH Bảng giữa", "{{ loop.index }}"),
+    _Column("Cơ quan, đơn vị", 40, "KH Bảng", "{{ a.name }}"),
+    _Column("Chủ trì", 13, "KH Bảng giữa", "{{ a.lead }}"),
+    _Column("Phối hợp", 14, "KH Bảng giữa", "{{ a.support }}"),
+    _Column("Hoàn thành", 15, "KH Bảng giữa", "{{ a.done }}"),
+    _Column("Đang thực hiện", 15, "KH Bảng giữa", "{{ a.in_progress }}"),
+    _Column("Chưa thực hiện", 15, "KH Bảng giữa", "{{ a.not_started }}"),
+    _Column("Chưa trả lời", 15, "KH Bảng giữa", "{{ a.no_answer }}"),
+    _Column("Tình trạng", 26, "KH Bảng", "{{ a.state }}"),
+)
+#: The Phụ lục of results by task (landscape); shares out of 252.
+CONSOLIDATED_APPENDIX_COLUMNS: tuple[_Column, ...] = (
+    _Column("STT", 12, "KH Bảng giữa", "{{ row.stt }}"),
+    _Column("Nhiệm vụ", 62, "KH Bảng", "{{ row.content }}"),
+    _Column("Cơ quan chủ trì", 30, "KH Bảng", "{{ row.lead }}"),
+    _Column("Tình trạng", 26, "KH Bảng", "{{ row.status }}"),
+    _Column("Kết quả thực hiện", 77, "KH Bảng", "{{ row.results }}"),
+    _Column("Khó khăn, đề xuất", 45, "KH Bảng", "{{ row.difficulties }}"),
+)
+
+
+def build_consolidated_template(profile: StyleProfile = DEFAULT) -> bytes:
+    """The báo cáo tổng hợp of the issuer to the upper level (Mẫu 1.4) with a
+    table by agency and a landscape Phụ lục of results by task.  Context:
+    :func:`kehoach.documents.consolidated.context` plus ``issuer_short`` and
+    ``report_ref``."""
+    p = profile
+    document = _new_document(p, "Mẫu báo cáo tổng hợp kết quả thực hiện kế hoạch "
+                                "(Nghị định 30/2020/NĐ-CP, Mẫu 1.4 và Mẫu 2.1)")
+    _portrait_section(document, p)
+    _header_block(document, p)
+    _title_block(document, p, "BÁO CÁO", "Kết quả thực hiện {{ plan_ref }} {{ period.label }}",
+                 space_after_pt=0)
+    guide, body, heading = "KH Hướng dẫn", "KH Nội dung", "KH Tên phần"
+    _paras(document, [
+        ("KH Kính gửi", "Kính gửi: {{ addressee }}."),
+        (body, "Trên cơ sở báo cáo của các cơ quan, đơn vị, {{ issuer_short }} báo cáo kết quả thực hiện "
+               "{{ plan_ref }} {{ period.label }} (số liệu {{ period.range }}) như sau:"),
+        (heading, "I. KẾT QUẢ THỰC HIỆN"),
+        (heading, "1. Tình hình báo cáo"),
+        (body, "Tính đến ngày {{ as_of }}, có {{ reporting.reported }}/{{ reporting.expected }} cơ quan, "
+               "đơn vị gửi báo cáo, trong đó {{ reporting.complete }} báo cáo đầy đủ kết quả các nhiệm vụ "
+               "được giao."),
+        (body, "{%p if reporting.missing %}"),
+        (body, "Các cơ quan, đơn vị chưa gửi báo cáo{% if reporting.overdue %} (đã quá hạn ngày "
+               "{{ period.due }}){% endif %}:"),
+        (body, "{%p for n in reporting.missing %}"),
+        (body, "- {{ n }}{% if loop.last %}.{% else %};{% endif %}"),
+        (body, "{%p endfor %}"),
+        (body, "{%p endif %}"),
+        (heading, "2. Kết quả thực hiện các nhiệm vụ"),
+        (body, "Kế hoạch có {{ counts.total }} nhiệm vụ, trong đó: hoàn thành {{ counts.done }}; "
+               "đang thực hiện {{ counts.in_progress }}; chưa thực hiện {{ counts.not_started }}; "
+               "chưa có báo cáo {{ counts.no_answer }}."),
+        (body, "Số nhiệm vụ và tình trạng thực hiện theo từng cơ quan, đơn vị như sau:"),
+    ])
+    _column_table(document, p.text_width_mm, CONSOLIDATED_AGENCY_COLUMNS, "{%tr for a in agencies %}")
+    table_end = _para(document, body, "Kết quả thực hiện từng nhiệm vụ chi tiết tại Phụ lục kèm theo "
+                                      "Báo cáo này.")
+    table_end.paragraph_format.space_before = Pt(p.space_after_pt)
+    _paras(document, [
+        (heading, "II. ĐÁNH GIÁ CHUNG"),
+        (heading, "1. Kết quả đạt được"),
+        (guide, "(Nêu những kết quả nổi bật, cách làm hiệu quả của các cơ quan, đơn vị.)"),
+        (heading, "2. Tồn tại, hạn chế và nguyên nhân"),
+        (guide, "(Nêu những nhiệm vụ chưa hoàn thành, chậm tiến độ, việc chấp hành chế độ báo cáo "
+                "và nguyên nhân.)"),
+        (heading, "III. ĐỀ XUẤT, KIẾN NGHỊ"),
+        (guide, "(Nêu đề xuất, kiến nghị với {{ addressee }}, nếu có.)"),
+    ])
+    _closing(document, "Trên đây là báo cáo kết quả thực hiện {{ plan_ref }} {{ period.label }}, "
+                       "kính gửi {{ addressee_short }} tổng hợp, theo dõi./.")
+    _signature_block(document, p, [
+        ("KH Nơi nhận", "Nơi nhận:"),
+        ("KH Nơi nhận dòng", "- {{ addressee_short }};"),
+        ("KH Nơi nhận dòng", "- Lưu: VT."),
+    ], _signer(p))
+
+    _appendix_section(document, p)
+    _appendix_heading(
+        document, p, "KẾT QUẢ THỰC HIỆN NHIỆM VỤ {{ period.label|upper }}",
+        "(Kèm theo Báo cáo số {{ report_ref.number }} {{ report_ref.date }} của {{ issuer_short }})")
+    _column_table(document, p.landscape_text_width_mm, CONSOLIDATED_APPENDIX_COLUMNS,
+                  "{%tr for row in rows %}", group=("{{ row.stt }}", "{{ row.title }}"))
+    return _end_document(document)
+
+
+# --- all of them ---------------------------------------------------------------------------------
+
+
+_BUILDERS = {
+    "plan.docx": build_plan_template,
+    "letter.docx": build_letter_template,
+    "report.docx": build_report_template,
+    "consolidated.docx": build_consolidated_template,
+}
+#: File names of the default templates, in the order they are generated.
+TEMPLATE_NAMES: tuple[str, ...] = tuple(_BUILDERS)
 
 
 def generate_templates(profile: StyleProfile = DEFAULT) -> dict[str, bytes]:
     """Every default template, by file name, as deterministic bytes."""
-    return {"plan.docx": normalize_docx(build_plan_template(profile), epoch=TEMPLATE_EPOCH)}
+    return {name: normalize_docx(build(profile), epoch=TEMPLATE_EPOCH) for name, build in _BUILDERS.items()}

@@ -50,7 +50,7 @@ class StyleProfile:
     header_left_mm: float = 65.0
     header_right_mm: float = 100.0
     # Short rules drawn under the issuer name, the subject and the appendix reference (mm).
-    issuer_rule_mm: float = 25.0
+    issuer_rule_mm: float = 20.0
     motto_rule_mm: float = 62.0         # as long as "Độc lập - Tự do - Hạnh phúc" at 14 pt bold
     subject_rule_mm: float = 30.0
 
