@@ -52,7 +52,7 @@ class StyleProfile:
     # Short rules drawn under the issuer name, the subject and the appendix reference (mm).
     issuer_rule_mm: float = 20.0
     motto_rule_mm: float = 62.0         # as long as "Độc lập - Tự do - Hạnh phúc" at 14 pt bold
-    subject_rule_mm: float = 30.0
+    subject_rule_mm: float = 50.0
 
     # Signature block.
     signature_space_lines: int = 4      # empty lines left for signature and seal
