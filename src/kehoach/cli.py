@@ -134,9 +134,15 @@ def _build(args: argparse.Namespace) -> int:
     except (PdfError, PublishError, ValueError) as exc:
         sys.stderr.write(f"kehoach: {exc}\nthư mục {args.out} được giữ nguyên\n")
         return EXIT_INVALID
+    kinds = {"plan": "kế hoạch", "letter": "công văn", "report-template": "mẫu báo cáo",
+             "consolidated-report": "báo cáo tổng hợp", "calendar": "lịch"}
+    counts: dict[str, int] = {}
     for document in result.documents:
-        print(f"{Path(args.out) / document.path}")
-    print(f"{Path(args.out) / 'manifest.json'}: {len(result.documents)} văn bản")
+        counts[document.kind] = counts.get(document.kind, 0) + 1
+        if document.kind == "plan":
+            print(f"{Path(args.out) / document.path}")
+    summary = ", ".join(f"{n} {kinds.get(kind, kind)}" for kind, n in counts.items())
+    print(f"{Path(args.out) / 'manifest.json'}: {len(result.documents)} tệp ({summary})")
     return EXIT_OK
 
 
