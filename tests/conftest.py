@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,25 @@ def replace_once(path: Path, old: str, new: str) -> str:
     text = text.replace(old, new, 1)
     path.write_text(text, encoding="utf-8")
     return text
+
+
+SEED = FIXTURES / "ke-hoach-tam-duong-qd27.md"
+
+
+def norm(text: str) -> str:
+    """NFC, every run of whitespace (draft blanks included) collapsed to one space."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def seed_paragraphs() -> list[str]:
+    """The seed's paragraphs, in order, without Markdown decoration (headings'
+    ``#``, ``**`` bold markers, the two-space hard line breaks)."""
+    out = []
+    for block in SEED.read_text(encoding="utf-8").split("\n\n"):
+        text = re.sub(r"^#+\s*", "", block.strip())
+        text = text.replace("**", "").replace("  \n", "\n")
+        for line in text.split("\n"):
+            line = norm(line)
+            if line:
+                out.append(line)
+    return out

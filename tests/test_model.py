@@ -12,32 +12,16 @@ from pathlib import Path
 import pytest
 
 import kehoach
+
+from conftest import SEED, norm, seed_paragraphs
 from kehoach import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = Path(__file__).resolve().parent / "fixtures" / "ke-hoach-tam-duong-qd27.md"
 
 
 @pytest.fixture(scope="module")
 def plan():
     return load_plan(ROOT / "plan")
-
-
-def norm(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
-
-
-def seed_paragraphs() -> list[str]:
-    """The seed's paragraphs without Markdown decoration."""
-    out = []
-    for block in SEED.read_text(encoding="utf-8").split("\n\n"):
-        text = re.sub(r"^#+\s*", "", block.strip())
-        text = text.replace("**", "").replace("  \n", "\n")
-        for line in text.split("\n"):
-            line = norm(line)
-            if line:
-                out.append(line)
-    return out
 
 
 def plan_text_lines(plan) -> list[str]:

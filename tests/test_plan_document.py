@@ -30,9 +30,8 @@ from kehoach.build import render_plan
 from kehoach.templating.generate import STYLE_NAMES
 from kehoach.templating.profile import DEFAULT
 
-from conftest import PLAN, replace_once
+from conftest import PLAN, replace_once, SEED, norm, seed_paragraphs
 
-SEED = Path(__file__).resolve().parent / "fixtures" / "ke-hoach-tam-duong-qd27.md"
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -49,25 +48,6 @@ def mm_to_twips(mm: float) -> int:
 
 
 # --- text ----------------------------------------------------------------------------
-
-
-def norm(text: str) -> str:
-    """NFC, every run of whitespace (draft blanks included) collapsed to one space."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
-
-
-def seed_paragraphs() -> list[str]:
-    """The seed's paragraphs, in order, without Markdown decoration (headings'
-    ``#``, ``**`` bold markers, the two-space hard line breaks)."""
-    out = []
-    for block in SEED.read_text(encoding="utf-8").split("\n\n"):
-        text = re.sub(r"^#+\s*", "", block.strip())
-        text = text.replace("**", "").replace("  \n", "\n")
-        for line in text.split("\n"):
-            line = norm(line)
-            if line:
-                out.append(line)
-    return out
 
 
 # --- the package -----------------------------------------------------------------------

@@ -29,16 +29,11 @@ import kehoach
 from kehoach.build import build
 from kehoach.render import find_soffice
 
-from conftest import PLAN
+from conftest import PLAN, SEED, norm, seed_paragraphs
 
-SEED = Path(__file__).resolve().parent / "fixtures" / "ke-hoach-tam-duong-qd27.md"
 
 A4_PORTRAIT = (595.0, 842.0)
 A4_LANDSCAPE = (842.0, 595.0)
-
-
-def norm(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
 def canonical(text: str) -> str:
@@ -46,19 +41,6 @@ def canonical(text: str) -> str:
     hyphen (a line may break after ``QĐ-`` or before ``xã hội`` in ``kinh tế -
     xã hội``).  Applied to both sides of a comparison."""
     return re.sub(r"-\s+", "-", norm(text))
-
-
-def seed_paragraphs() -> list[str]:
-    """The seed's paragraphs without Markdown decoration (as in test_model)."""
-    out = []
-    for block in SEED.read_text(encoding="utf-8").split("\n\n"):
-        text = re.sub(r"^#+\s*", "", block.strip())
-        text = text.replace("**", "").replace("  \n", "\n")
-        for line in text.split("\n"):
-            line = norm(line)
-            if line:
-                out.append(line)
-    return out
 
 
 # --- tools -----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from .render.engine import render_docx
 from .resources import data_dir
 
 __all__ = [
-    "BuildOptions", "BuildResult", "Document", "build", "calendar_documents", "consolidation", "render_consolidated",
+    "BuildOptions", "BuildResult", "Document", "build", "calendar_documents", "publish_calendars", "consolidation", "render_consolidated",
     "render_documents", "render_letter", "render_plan", "render_report_template", "template_bytes",
 ]
 
@@ -187,6 +187,14 @@ def calendar_documents(plan: Plan) -> list[Document]:
            for a in plan.agencies_with_tasks()]
     out.append(Document(calendar.path(calendar.OFFICE), calendar.KIND, calendar.office_calendar(plan)))
     return out
+
+
+def publish_calendars(plan: Plan, out_dir: str | os.PathLike) -> list[Document]:
+    """Publish only the calendars (``kehoach calendar``) into ``out_dir``, atomically."""
+    documents = calendar_documents(plan)
+    publish({Path(d.path).name: d.data for d in documents}, Path(out_dir),
+            {"plan": plan.id, "documents": [dict(d.manifest_entry(), path=Path(d.path).name) for d in documents]})
+    return documents
 
 
 def _calendars(plan: Plan, options: "BuildOptions") -> list[Document]:

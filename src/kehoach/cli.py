@@ -126,6 +126,11 @@ def _build(args: argparse.Namespace) -> int:
     from .build import BuildOptions
     options = BuildOptions(tuple(args.period) if args.period else None, args.as_of)
     try:
+        options.periods(plan)
+    except ValueError as exc:  # an unknown --period is a usage error
+        sys.stderr.write(f"kehoach: {exc}\nthư mục {args.out} được giữ nguyên\n")
+        return EXIT_USAGE
+    try:
         result = build(plan, args.out, pdf=args.pdf, options=options)
     except PlanError as exc:
         sys.stderr.write(format_text(exc.diagnostics))
@@ -167,16 +172,14 @@ def _report_command(args: argparse.Namespace) -> int:
 
 
 def _calendar(args: argparse.Namespace) -> int:
-    from .build import calendar_documents
-    from .render import PublishError, publish
+    from .build import publish_calendars
+    from .render import PublishError
 
     plan = _load_or_report(args.plan)
     if plan is None:
         return EXIT_INVALID
-    documents = calendar_documents(plan)
     try:
-        publish({Path(d.path).name: d.data for d in documents}, Path(args.out),
-                {"plan": plan.id, "documents": [d.manifest_entry() for d in documents]})
+        documents = publish_calendars(plan, args.out)
     except PublishError as exc:
         sys.stderr.write(f"kehoach: {exc}\n")
         return EXIT_INVALID
