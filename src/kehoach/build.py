@@ -15,7 +15,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 
@@ -135,8 +135,8 @@ def render_letter(plan: Plan, agency_id: str) -> bytes:
 
 
 def _letters(plan: Plan, options: "BuildOptions") -> list[Document]:
-    return [Document(letter.path(a), letter.KIND, render_letter(plan, a), agency=a)
-            for a in letter.agencies(plan)]
+    return (Document(letter.path(a), letter.KIND, render_letter(plan, a), agency=a)
+            for a in letter.agencies(plan))
 
 
 def render_report_template(plan: Plan, per: Period, agency_id: str) -> bytes:
@@ -145,12 +145,10 @@ def render_report_template(plan: Plan, per: Period, agency_id: str) -> bytes:
 
 
 def _report_templates(plan: Plan, options: "BuildOptions") -> list[Document]:
-    out = []
     for per in options.periods(plan):
-        out += [Document(report.path(per.id, a), report.KIND, render_report_template(plan, per, a),
-                         agency=a, period=per.id)
-                for a in report.agencies(plan, per)]
-    return out
+        for a in report.agencies(plan, per):
+            yield Document(report.path(per.id, a), report.KIND, render_report_template(plan, per, a),
+                           agency=a, period=per.id)
 
 
 def consolidation(plan: Plan, per: Period, as_of: dt.date) -> Optional[Consolidation]:
@@ -242,17 +240,24 @@ class BuildOptions:
 
 
 #: every document kind, in build order
-BUILDERS: list[Callable[[Plan, BuildOptions], list[Document]]] = [
+BUILDERS: list[Callable[[Plan, BuildOptions], Iterable[Document]]] = [
     _plan_documents, _letters, _report_templates, _consolidated, _calendars,
 ]
 
 
-def render_documents(plan: Plan, options: Optional[BuildOptions] = None) -> list[Document]:
-    """Every document of the plan, rendered in memory."""
+def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
+                     progress: Optional[Callable[[int, Document], None]] = None) -> list[Document]:
+    """Every document of the plan, rendered in memory.
+
+    ``progress(n, document)`` is called after each document (a CLI draws a
+    progress line with it)."""
     options = options or BuildOptions()
     out: list[Document] = []
     for builder in BUILDERS:
-        out.extend(builder(plan, options))
+        for document in builder(plan, options):
+            out.append(document)
+            if progress:
+                progress(len(out), document)
     return out
 
 
@@ -294,13 +299,14 @@ def _convert_each(inputs: list[Path], dst: Path) -> list[Path]:
 
 
 def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool = False,
-          options: Optional[BuildOptions] = None) -> BuildResult:
+          options: Optional[BuildOptions] = None,
+          progress: Optional[Callable[[int, Document], None]] = None) -> BuildResult:
     """Render every document and publish them into ``out_dir`` atomically.
 
     A failure at any point (a template error, LibreOffice missing when ``pdf``
     is asked) leaves ``out_dir`` exactly as it was.
     """
-    documents = render_documents(plan, options)
+    documents = render_documents(plan, options, progress)
     if pdf:
         documents += _pdfs(documents)
     manifest = {

@@ -3,11 +3,17 @@
 Every command is one call into the library.  Exit codes: 0 success (warnings
 allowed), 1 invalid input, 2 usage error, 3 internal error (a bug: please
 report it; set ``KEHOACH_DEBUG=1`` to see the traceback).
+
+Help is Vietnamese first with the English meaning in brackets, so the office
+staff and a visiting engineer both read it.  Diagnostics and progress go to
+stderr; data (``--format json``, Markdown diffs, text of a .docx) to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import os
 import sys
 from pathlib import Path
@@ -19,219 +25,403 @@ from .load import check_plan
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kehoach",
-        description="kehoach — kế hoạch của cơ quan nhà nước dưới dạng dữ liệu: kiểm tra, dựng văn bản, theo dõi.",
-        epilog="Mã thoát: 0 hợp lệ; 1 dữ liệu không hợp lệ; 2 sai cách dùng lệnh.",
-    )
-    parser.add_argument("--version", action="version", version=f"kehoach {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="LỆNH")
-    commands.required = True
-
-    validate = commands.add_parser(
-        "validate", help="kiểm tra dữ liệu kế hoạch (cú pháp, lược đồ, tham chiếu chéo)",
-        description="Kiểm tra thư mục kế hoạch: cú pháp YAML, lược đồ JSON Schema và tham chiếu giữa các tệp. "
-                    "Mỗi vấn đề in ra một dòng 'tệp:dòng:cột: MÃ lỗi|cảnh báo: thông báo'.",
-    )
-    validate.add_argument("plan", nargs="?", default="plan", metavar="THƯ_MỤC",
-                          help="thư mục kế hoạch (mặc định: plan)")
-    validate.add_argument("--format", choices=["text", "json"], default="text",
-                          help="định dạng kết quả: text (mặc định) hoặc json cho máy đọc")
-    build = commands.add_parser(
-        "build", help="dựng các văn bản (.docx, tùy chọn PDF) vào thư mục đầu ra",
-        description="Kiểm tra rồi dựng toàn bộ văn bản của kế hoạch vào thư mục đầu ra, kèm manifest.json. "
-                    "Nếu có lỗi, thư mục đầu ra được giữ nguyên như trước.",
-    )
-    build.add_argument("plan", nargs="?", default="plan", metavar="THƯ_MỤC",
-                       help="thư mục kế hoạch (mặc định: plan)")
-    build.add_argument("-o", "--out", default="output", metavar="THƯ_MỤC_RA",
-                       help="thư mục đầu ra (mặc định: output)")
-    build.add_argument("--pdf", action="store_true",
-                       help="xuất thêm PDF bằng LibreOffice (cần cài libreoffice-writer-nogui)")
-    build.add_argument("--period", action="append", metavar="KỲ",
-                       help="kỳ báo cáo cần dựng mẫu báo cáo và báo cáo tổng hợp, ví dụ 2025-H1 hoặc 2025 "
-                            "(lặp lại được; mặc định: các kỳ đang mở trong reporting.open)")
-    build.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD",
-                       help="ngày tính tình hình báo cáo (ai quá hạn) trong báo cáo tổng hợp; "
-                            "mặc định: ngày của SOURCE_DATE_EPOCH nếu có, nếu không thì hôm nay")
-
-    report = commands.add_parser("report", help="báo cáo định kỳ của các cơ quan",
-                                 description="Công việc với báo cáo định kỳ (6 tháng, năm) của các cơ quan.")
-    report_commands = report.add_subparsers(dest="report_command", metavar="LỆNH")
-    report_commands.required = True
-    init = report_commands.add_parser(
-        "init", help="tạo sẵn tệp báo cáo (YAML) cho từng cơ quan của một kỳ",
-        description="Tạo plan/reports/KỲ/<mã cơ quan>.yaml cho mỗi cơ quan phải báo cáo, đã điền sẵn "
-                    "các nhiệm vụ của cơ quan, câu trả lời để trống. Không ghi đè tệp đã có.")
-    init.add_argument("plan", nargs="?", default="plan", metavar="THƯ_MỤC", help="thư mục kế hoạch (mặc định: plan)")
-    init.add_argument("--period", required=True, metavar="KỲ", help="kỳ báo cáo, ví dụ 2025-H1 hoặc 2025")
-
-    calendar = commands.add_parser(
-        "calendar", help="xuất lịch hạn báo cáo và hạn nhiệm vụ (.ics)",
-        description="Ghi một tệp lịch .ics cho mỗi cơ quan có nhiệm vụ và một tệp cho văn phòng tổng hợp.")
-    calendar.add_argument("plan", nargs="?", default="plan", metavar="THƯ_MỤC", help="thư mục kế hoạch (mặc định: plan)")
-    calendar.add_argument("-o", "--out", default="lich", metavar="THƯ_MỤC_RA", help="thư mục đầu ra (mặc định: lich)")
-
-    templates = commands.add_parser("templates", help="công cụ cho mẫu văn bản .docx",
-                                    description="Kiểm tra mẫu văn bản .docx (docxtpl).")
-    template_commands = templates.add_subparsers(dest="templates_command", metavar="LỆNH")
-    template_commands.required = True
-    check = template_commands.add_parser(
-        "check", help="báo lỗi cú pháp Jinja và biến không được cung cấp trong các mẫu",
-        description="Kiểm tra các mẫu .docx trong thư mục: lỗi cú pháp Jinja, biến mà kehoach không cung cấp.")
-    check.add_argument("folder", nargs="?", default="templates", metavar="THƯ_MỤC",
-                       help="thư mục mẫu (mặc định: templates)")
-    check.add_argument("--plan", default="plan", metavar="THƯ_MỤC_KẾ_HOẠCH",
-                       help="kế hoạch dùng làm dữ liệu mẫu khi thử dựng (mặc định: plan)")
-    check.add_argument("--format", choices=["text", "json"], default="text",
-                       help="định dạng kết quả")
-    return parser
+KIND_WORDS = {"plan": "kế hoạch", "letter": "công văn", "report-template": "mẫu báo cáo",
+              "consolidated-report": "báo cáo tổng hợp", "calendar": "lịch", "preview": "bản xem trước"}
 
 
-def _date_arg(text: str):
-    import datetime as dt
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        # argparse passes prefix="" when it computes a sub-command's prog: keep that.
+        super().add_usage(usage, actions, groups, "cách dùng (usage): " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Vietnamese section titles and error prefix."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "đối số (arguments)"
+        self._optionals.title = "tùy chọn (options)"
+        self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát (show this help)")
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: lỗi cách dùng (usage error): {message}\n")
+
+
+def _date_arg(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' không phải ngày dạng YYYY-MM-DD") from None
 
 
-def _load_or_report(folder: str):
+def _plan_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("plan", nargs="?", default="plan", metavar="THƯ_MỤC",
+                        help="thư mục kế hoạch, mặc định: plan (plan directory)")
+
+
+def _format_arg(parser: argparse.ArgumentParser, choices=("text", "json"), default="text") -> None:
+    parser.add_argument("--format", choices=choices, default=default,
+                        help=f"định dạng kết quả, mặc định {default} (output format)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kehoach",
+        description="kehoach — kế hoạch của cơ quan nhà nước dưới dạng dữ liệu: kiểm tra, dựng văn bản theo "
+                    "Nghị định 30/2020/NĐ-CP, theo dõi báo cáo.\n"
+                    "(Vietnamese government plans as code: validate, render, follow up.)",
+        epilog="Mã thoát (exit codes): 0 thành công; 1 dữ liệu không hợp lệ; 2 sai cách dùng lệnh; 3 lỗi nội bộ.\n"
+               "Xem README.md và docs/ để biết chi tiết.",
+    )
+    parser.add_argument("--version", action="version", version=f"kehoach {__version__}",
+                        help="in số phiên bản rồi thoát (show version)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="chỉ in lỗi và cảnh báo (print only diagnostics)")
+    commands = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser,
+                                     title="các lệnh (commands)")
+    commands.required = True
+
+    validate = commands.add_parser(
+        "validate", help="kiểm tra dữ liệu kế hoạch (validate plan data)",
+        description="Kiểm tra thư mục kế hoạch: cú pháp YAML, lược đồ JSON Schema, tham chiếu giữa các tệp và "
+                    "các báo cáo của cơ quan trong plan/reports/. Mỗi vấn đề in ra một dòng\n"
+                    "'tệp:dòng:cột: MÃ lỗi|cảnh báo: thông báo'.\n(Validate YAML, schemas, cross-references, returns.)")
+    _plan_arg(validate)
+    _format_arg(validate)
+
+    build = commands.add_parser(
+        "build", help="dựng các văn bản vào thư mục đầu ra (render every document)",
+        description="Kiểm tra rồi dựng toàn bộ văn bản (kế hoạch, công văn, mẫu báo cáo, báo cáo tổng hợp, lịch, "
+                    "bản xem trước) vào thư mục đầu ra, kèm manifest.json. Nếu có lỗi, thư mục đầu ra được giữ "
+                    "nguyên như trước.\n(Validate, render, publish atomically with a manifest.)")
+    _plan_arg(build)
+    build.add_argument("-o", "--out", default="output", metavar="THƯ_MỤC_RA",
+                       help="thư mục đầu ra, mặc định: output (output directory)")
+    build.add_argument("--pdf", action="store_true",
+                       help="xuất thêm PDF bằng LibreOffice (also write PDFs; needs libreoffice-writer-nogui)")
+    build.add_argument("--period", action="append", metavar="KỲ",
+                       help="kỳ báo cáo, ví dụ 2025-H1 hoặc 2025; lặp lại được; mặc định: reporting.open "
+                            "(reporting periods to render)")
+    build.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD",
+                       help="ngày tính ai quá hạn trong báo cáo tổng hợp; mặc định: ngày của SOURCE_DATE_EPOCH "
+                            "nếu có, nếu không thì hôm nay (day the consolidated report counts from)")
+    _format_arg(build)
+
+    report = commands.add_parser("report", help="báo cáo định kỳ của các cơ quan (periodic returns)",
+                                 description="Công việc với báo cáo định kỳ (6 tháng, năm) của các cơ quan.")
+    report_commands = report.add_subparsers(dest="report_command", metavar="LỆNH", parser_class=_Parser)
+    report_commands.required = True
+    init = report_commands.add_parser(
+        "init", help="tạo sẵn tệp báo cáo YAML cho từng cơ quan (pre-fill returns)",
+        description="Tạo plan/reports/KỲ/<mã cơ quan>.yaml cho mỗi cơ quan phải báo cáo, đã điền sẵn các nhiệm "
+                    "vụ của cơ quan, câu trả lời để trống. Không ghi đè tệp đã có.")
+    _plan_arg(init)
+    init.add_argument("--period", required=True, metavar="KỲ", help="kỳ báo cáo, ví dụ 2025-H1 (period)")
+
+    calendar = commands.add_parser(
+        "calendar", help="xuất lịch hạn báo cáo và hạn nhiệm vụ .ics (deadline calendars)",
+        description="Ghi một tệp lịch .ics cho mỗi cơ quan có nhiệm vụ và một tệp cho văn phòng tổng hợp.")
+    _plan_arg(calendar)
+    calendar.add_argument("-o", "--out", default="lich", metavar="THƯ_MỤC_RA",
+                          help="thư mục đầu ra, mặc định: lich (output directory)")
+
+    diff = commands.add_parser(
+        "diff", help="so sánh hai phiên bản kế hoạch theo nhiệm vụ (plan-level diff)",
+        description="So sánh hai phiên bản kế hoạch ở mức nhiệm vụ, cơ quan, thông tin văn bản. Mỗi bên là một "
+                    "thư mục kế hoạch hoặc một phiên bản git (main, HEAD~1, thẻ).\n"
+                    "(Each side is a plan directory or a git revision.)")
+    diff.add_argument("old", metavar="CŨ", help="phiên bản cũ: thư mục hoặc phiên bản git (old side)")
+    diff.add_argument("new", metavar="MỚI", help="phiên bản mới: thư mục hoặc phiên bản git (new side)")
+    diff.add_argument("--plan-path", default="plan", metavar="ĐƯỜNG_DẪN",
+                      help="thư mục kế hoạch trong kho git, mặc định: plan (plan folder inside the repository)")
+    _format_arg(diff, choices=("markdown", "json"), default="markdown")
+
+    docx2text = commands.add_parser(
+        "docx2text", help="in nội dung chữ của tệp .docx, dùng cho git diff (text of a .docx)",
+        description="In nội dung chữ của một tệp .docx (đoạn văn, bảng, đầu trang), dùng làm textconv cho git "
+                    "diff: xem docs/git-diff-docx.md.")
+    docx2text.add_argument("file", metavar="TỆP", help="tệp .docx")
+    docx2text.add_argument("--styles", action="store_true", help="ghi tên kiểu đoạn văn (show paragraph styles)")
+
+    schema = commands.add_parser(
+        "schema", help="xuất lược đồ JSON Schema cho trình soạn thảo (export schemas for editors)",
+        description="Ghi các lược đồ JSON Schema vào thư mục; nếu có kế hoạch hợp lệ, danh sách mã cơ quan được "
+                    "đưa vào lược đồ để trình soạn thảo gợi ý (VS Code, github.dev).")
+    schema.add_argument("--out", default="schemas", metavar="THƯ_MỤC_RA",
+                        help="thư mục đầu ra, mặc định: schemas (output directory)")
+    schema.add_argument("--plan", default="plan", metavar="THƯ_MỤC",
+                        help="kế hoạch lấy danh mục cơ quan, mặc định: plan; bỏ qua nếu không có")
+
+    new = commands.add_parser(
+        "new", help="tạo kho kế hoạch mới cho một cấp (scaffold a plan repository)",
+        description="Tạo một kho kế hoạch mới, hợp lệ và dựng được ngay: dữ liệu mẫu theo cấp, lược đồ, công thức "
+                    "CI, cấu hình pre-commit và hướng dẫn cho cán bộ.")
+    new.add_argument("target", metavar="THƯ_MỤC", help="thư mục mới, phải trống (new, empty directory)")
+    new.add_argument("--level", required=True, choices=["tinh", "huyen", "xa"],
+                     help="cấp ban hành: tinh, huyen, xa (administrative level)")
+
+    templates = commands.add_parser("templates", help="công cụ cho mẫu văn bản .docx (template tools)",
+                                    description="Kiểm tra mẫu văn bản .docx (docxtpl).")
+    template_commands = templates.add_subparsers(dest="templates_command", metavar="LỆNH", parser_class=_Parser)
+    template_commands.required = True
+    check = template_commands.add_parser(
+        "check", help="báo lỗi cú pháp Jinja và biến không được cung cấp (check templates)",
+        description="Kiểm tra các mẫu .docx trong thư mục: lỗi cú pháp Jinja, biến mà kehoach không cung cấp.")
+    check.add_argument("folder", nargs="?", default="templates", metavar="THƯ_MỤC",
+                       help="thư mục mẫu, mặc định: templates")
+    check.add_argument("--plan", default="plan", metavar="THƯ_MỤC_KẾ_HOẠCH",
+                       help="kế hoạch dùng làm dữ liệu mẫu khi thử dựng, mặc định: plan")
+    _format_arg(check)
+    return parser
+
+
+# -- output helpers -------------------------------------------------------------------
+
+
+class _Out:
+    """Where a command prints: data to stdout, talk to stderr, nothing when quiet."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            print(text)
+
+    @staticmethod
+    def problems(diagnostics) -> None:
+        sys.stderr.write(format_text(diagnostics))
+
+    @staticmethod
+    def fail(text: str) -> None:
+        sys.stderr.write(f"kehoach: {text}\n")
+
+
+class _Progress:
+    """One self-overwriting line on stderr while documents are rendered; only on
+    a terminal, never when quiet."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.drawn = False
+
+    def __call__(self, n: int, document) -> None:
+        if not self.enabled:
+            return
+        line = f"đang dựng {n}: {document.path}"
+        sys.stderr.write("\r" + line[:100].ljust(100))
+        sys.stderr.flush()
+        self.drawn = True
+
+    def done(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r" + " " * 100 + "\r")
+            sys.stderr.flush()
+
+
+def _load(folder: str):
     """Load a plan for a command that needs a valid one; print why not."""
     plan, diagnostics = check_plan(folder)
-    sys.stderr.write(format_text(diagnostics))
+    _Out.problems(diagnostics)
     if plan is None:
-        sys.stderr.write(f"{folder}: kế hoạch không hợp lệ\n")
+        _Out.fail(f"{folder}: kế hoạch không hợp lệ")
     return plan
 
 
-def _report(diagnostics, fmt: str) -> None:
-    if fmt == "json":
-        sys.stdout.write(format_json(diagnostics))
-    else:
-        sys.stderr.write(format_text(diagnostics))
+# -- commands --------------------------------------------------------------------------
 
 
-def _build(args: argparse.Namespace) -> int:
-    from .build import build
-    from .render import PdfError, PublishError
-
-    plan, diagnostics = check_plan(args.plan)
-    sys.stderr.write(format_text(diagnostics))
-    if plan is None:
-        sys.stderr.write(f"{args.plan}: không hợp lệ, không dựng văn bản; thư mục {args.out} được giữ nguyên\n")
-        return EXIT_INVALID
-    from .build import BuildOptions
-    options = BuildOptions(tuple(args.period) if args.period else None, args.as_of)
-    try:
-        options.periods(plan)
-    except ValueError as exc:  # an unknown --period is a usage error
-        sys.stderr.write(f"kehoach: {exc}\nthư mục {args.out} được giữ nguyên\n")
-        return EXIT_USAGE
-    try:
-        result = build(plan, args.out, pdf=args.pdf, options=options)
-    except PlanError as exc:
-        sys.stderr.write(format_text(exc.diagnostics))
-        sys.stderr.write(f"không dựng được văn bản; thư mục {args.out} được giữ nguyên\n")
-        return EXIT_INVALID
-    except (PdfError, PublishError, ValueError) as exc:
-        sys.stderr.write(f"kehoach: {exc}\nthư mục {args.out} được giữ nguyên\n")
-        return EXIT_INVALID
-    kinds = {"plan": "kế hoạch", "letter": "công văn", "report-template": "mẫu báo cáo",
-             "consolidated-report": "báo cáo tổng hợp", "calendar": "lịch"}
-    counts: dict[str, int] = {}
-    for document in result.documents:
-        counts[document.kind] = counts.get(document.kind, 0) + 1
-        if document.kind == "plan":
-            print(f"{Path(args.out) / document.path}")
-    summary = ", ".join(f"{n} {kinds.get(kind, kind)}" for kind, n in counts.items())
-    print(f"{Path(args.out) / 'manifest.json'}: {len(result.documents)} tệp ({summary})")
-    return EXIT_OK
-
-
-def _report_command(args: argparse.Namespace) -> int:
-    from .returns import init_returns, write_returns
-
-    plan = _load_or_report(args.plan)
-    if plan is None:
-        return EXIT_INVALID
-    try:
-        files = init_returns(plan, args.period)
-    except ValueError as exc:
-        sys.stderr.write(f"kehoach: {exc}\n")
-        return EXIT_USAGE
-    written, skipped = write_returns(plan.source_dir, files)
-    for name in written:
-        print(f"{Path(args.plan) / name}: đã tạo")
-    for name in skipped:
-        print(f"{Path(args.plan) / name}: đã có, giữ nguyên")
-    print(f"{len(written)} tệp mới, {len(skipped)} tệp giữ nguyên")
-    return EXIT_OK
-
-
-def _calendar(args: argparse.Namespace) -> int:
-    from .build import publish_calendars
-    from .render import PublishError
-
-    plan = _load_or_report(args.plan)
-    if plan is None:
-        return EXIT_INVALID
-    try:
-        documents = publish_calendars(plan, args.out)
-    except PublishError as exc:
-        sys.stderr.write(f"kehoach: {exc}\n")
-        return EXIT_INVALID
-    print(f"{args.out}: {len(documents)} tệp lịch")
-    return EXIT_OK
-
-
-def _templates(args: argparse.Namespace) -> int:
-    from .templating.check import check_templates
-    from .build import sample_contexts
-
-    plan, diagnostics = check_plan(args.plan)
-    if plan is None:
-        sys.stderr.write(format_text(diagnostics))
-        sys.stderr.write(f"{args.plan}: kế hoạch dùng làm dữ liệu mẫu không hợp lệ\n")
-        return EXIT_INVALID
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        sys.stderr.write(f"kehoach: không tìm thấy thư mục mẫu '{folder}'\n")
-        return EXIT_INVALID
-    contexts = sample_contexts(plan)
-    problems = check_templates(folder, contexts)
-    _report(problems, args.format)
-    if has_errors(problems):
-        return EXIT_INVALID
-    if args.format == "text":
-        print(f"{folder}: {len(contexts)} mẫu hợp lệ")
-    return EXIT_OK
-
-
-def _validate(args: argparse.Namespace) -> int:
+def _validate(args, out: _Out) -> int:
     from .returns import check_returns
 
     plan, diagnostics = check_plan(args.plan)
     if plan is not None:
         diagnostics = sorted(diagnostics + check_returns(plan, plan.source_dir))
-    _report(diagnostics, args.format)
-    if has_errors(diagnostics):
+    if args.format == "json":
+        sys.stdout.write(format_json(diagnostics))
+    else:
+        _Out.problems(diagnostics)
+    errors = sum(d.is_error for d in diagnostics)
+    if errors:
         if args.format == "text":
-            errors = sum(d.is_error for d in diagnostics)
-            sys.stderr.write(f"{args.plan}: không hợp lệ — {errors} lỗi, {len(diagnostics) - errors} cảnh báo\n")
+            _Out.fail(f"{args.plan}: không hợp lệ — {errors} lỗi, {len(diagnostics) - errors} cảnh báo")
         return EXIT_INVALID
     if args.format == "text":
-        warnings = len(diagnostics)
-        print(f"{args.plan}: hợp lệ — {len(plan.tasks)} nhiệm vụ trong {len(plan.appendix.groups)} nhóm, "
-              f"{len(plan.registry.agencies)} cơ quan, {len(plan.registry.groups)} nhóm cơ quan, "
-              f"{warnings} cảnh báo")
+        out.say(f"{args.plan}: hợp lệ — {len(plan.tasks)} nhiệm vụ trong {len(plan.appendix.groups)} nhóm, "
+                f"{len(plan.registry.agencies)} cơ quan, {len(plan.registry.groups)} nhóm cơ quan, "
+                f"{len(diagnostics)} cảnh báo")
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "build": _build, "templates": _templates, "report": _report_command,
-            "calendar": _calendar}
+def _build(args, out: _Out) -> int:
+    from .build import BuildOptions, build
+    from .render import PdfError, PublishError
+
+    plan = _load(args.plan)
+    if plan is None:
+        _Out.fail(f"không dựng văn bản; thư mục {args.out} được giữ nguyên")
+        return EXIT_INVALID
+    options = BuildOptions(tuple(args.period) if args.period else None, args.as_of)
+    try:
+        options.periods(plan)
+    except ValueError as exc:  # an unknown --period is a usage error
+        _Out.fail(f"{exc}; thư mục {args.out} được giữ nguyên")
+        return EXIT_USAGE
+    progress = _Progress(not out.quiet)
+    try:
+        result = build(plan, args.out, pdf=args.pdf, options=options, progress=progress)
+    except PlanError as exc:
+        progress.done()
+        _Out.problems(exc.diagnostics)
+        _Out.fail(f"không dựng được văn bản; thư mục {args.out} được giữ nguyên")
+        return EXIT_INVALID
+    except (PdfError, PublishError) as exc:
+        progress.done()
+        _Out.fail(f"{exc}\nthư mục {args.out} được giữ nguyên")
+        return EXIT_INVALID
+    progress.done()
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    counts: dict[str, int] = {}
+    for document in result.documents:
+        counts[document.kind] = counts.get(document.kind, 0) + 1
+        if document.kind == "plan":
+            out.say(str(Path(args.out) / document.path))
+    summary = ", ".join(f"{n} {KIND_WORDS.get(kind, kind)}" for kind, n in counts.items())
+    out.say(f"{Path(args.out) / 'manifest.json'}: {len(result.documents)} tệp ({summary})")
+    return EXIT_OK
+
+
+def _report(args, out: _Out) -> int:
+    from .returns import init_returns, write_returns
+
+    plan = _load(args.plan)
+    if plan is None:
+        return EXIT_INVALID
+    try:
+        files = init_returns(plan, args.period)
+    except ValueError as exc:
+        _Out.fail(str(exc))
+        return EXIT_USAGE
+    written, skipped = write_returns(plan.source_dir, files)
+    for name in written:
+        out.say(f"{Path(args.plan) / name}: đã tạo")
+    for name in skipped:
+        out.say(f"{Path(args.plan) / name}: đã có, giữ nguyên")
+    out.say(f"{len(written)} tệp mới, {len(skipped)} tệp giữ nguyên")
+    return EXIT_OK
+
+
+def _calendar(args, out: _Out) -> int:
+    from .build import publish_calendars
+    from .render import PublishError
+
+    plan = _load(args.plan)
+    if plan is None:
+        return EXIT_INVALID
+    try:
+        documents = publish_calendars(plan, args.out)
+    except PublishError as exc:
+        _Out.fail(str(exc))
+        return EXIT_INVALID
+    out.say(f"{args.out}: {len(documents)} tệp lịch")
+    return EXIT_OK
+
+
+def _diff(args, out: _Out) -> int:
+    from .diff import DiffError, diff_plans, load_side, to_json, to_markdown
+
+    try:
+        old = load_side(args.old, plan_path=args.plan_path)
+        new = load_side(args.new, plan_path=args.plan_path)
+    except DiffError as exc:
+        _Out.problems(getattr(exc, "diagnostics", ()) or ())
+        _Out.fail(str(exc))
+        return EXIT_INVALID
+    result = diff_plans(old, new)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(to_markdown(result, args.old, args.new))
+    return EXIT_OK
+
+
+def _docx2text(args, out: _Out) -> int:
+    from .docx2text import docx_text
+
+    try:
+        data = Path(args.file).read_bytes()
+        text = docx_text(data, with_styles=args.styles)
+    except OSError as exc:
+        _Out.fail(f"không đọc được tệp '{args.file}': {exc.strerror or exc}")
+        return EXIT_INVALID
+    except ValueError as exc:
+        _Out.fail(f"{args.file}: {exc}")
+        return EXIT_INVALID
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
+def _schema(args, out: _Out) -> int:
+    from .schema_export import export_schemas
+
+    plan = None
+    if Path(args.plan).is_dir():
+        plan, diagnostics = check_plan(args.plan)
+        if plan is None:
+            _Out.problems(diagnostics)
+            _Out.fail(f"{args.plan}: kế hoạch không hợp lệ; lược đồ được xuất không kèm danh sách cơ quan")
+    written = export_schemas(Path(args.out), plan)
+    out.say(f"{args.out}: {len(written)} lược đồ" + (" (kèm danh sách mã cơ quan)" if plan else ""))
+    return EXIT_OK
+
+
+def _new(args, out: _Out) -> int:
+    from .scaffold import new_plan_repo
+
+    try:
+        written = new_plan_repo(Path(args.target), args.level)
+    except ValueError as exc:
+        _Out.fail(str(exc))
+        return EXIT_USAGE
+    out.say(f"{args.target}: đã tạo kho kế hoạch cấp {args.level} ({len(written)} tệp)")
+    out.say(f"tiếp theo: cd {args.target} && kehoach validate && kehoach build")
+    return EXIT_OK
+
+
+def _templates(args, out: _Out) -> int:
+    from .build import sample_contexts
+    from .templating.check import check_templates
+
+    plan = _load(args.plan)
+    if plan is None:
+        return EXIT_INVALID
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        _Out.fail(f"không tìm thấy thư mục mẫu '{folder}'")
+        return EXIT_INVALID
+    contexts = sample_contexts(plan)
+    problems = check_templates(folder, contexts)
+    if args.format == "json":
+        sys.stdout.write(format_json(problems))
+    else:
+        _Out.problems(problems)
+    if has_errors(problems):
+        return EXIT_INVALID
+    if args.format == "text":
+        out.say(f"{folder}: {len(contexts)} mẫu hợp lệ")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "validate": _validate, "build": _build, "report": _report, "calendar": _calendar, "diff": _diff,
+    "docx2text": _docx2text, "schema": _schema, "new": _new, "templates": _templates,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -241,7 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2
         return int(exc.code or 0)
     try:
-        return COMMANDS[args.command](args)
+        return COMMANDS[args.command](args, _Out(args.quiet))
     except KeyboardInterrupt:
         sys.stderr.write("kehoach: đã dừng theo yêu cầu\n")
         return 130
