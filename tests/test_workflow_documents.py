@@ -1052,6 +1052,23 @@ def test_manifest_entries(late_out, plan):
     assert kinds.count("calendar") == len(agencies) + 1
 
 
+def test_period_given_twice_builds_each_document_once(root):
+    """``--period 2025-H1 --period 2025-H1``: either refused, or the same build as
+    one ``--period 2025-H1`` — never a manifest listing a document twice."""
+    dest = root / "twice"
+    result = run_cli("build", str(PLAN), "-o", str(dest), "--period", PERIOD, "--period", PERIOD,
+                     "--as-of", "2025-06-25", cwd=root)
+    if result.returncode != 0:
+        assert result.returncode in (1, 2) and "Traceback" not in result.stderr, result.stderr
+        assert not dest.exists()
+        return
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    paths = [e["path"] for e in manifest["documents"]]
+    duplicated = sorted({p for p in paths if paths.count(p) > 1})
+    assert duplicated == [], f"{len(duplicated)} documents listed twice in manifest.json, e.g. {duplicated[:2]}"
+    assert set(paths) == set(tree(dest)) - {"manifest.json"}
+
+
 def test_two_builds_are_byte_identical(root, late_out, scenario_plan):
     again = root / "late-again"
     build(scenario_plan, again, options=BuildOptions(as_of=LATE))

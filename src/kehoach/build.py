@@ -229,7 +229,8 @@ class BuildOptions:
     def periods(self, plan: Plan) -> tuple[Period, ...]:
         if self.period_ids is None:
             return open_periods(plan)
-        return tuple(period(plan, p) for p in self.period_ids)
+        chosen = {p.id: p for p in (period(plan, ident) for ident in self.period_ids)}  # each once
+        return tuple(sorted(chosen.values(), key=lambda p: p.end))
 
     def today(self) -> dt.date:
         if self.as_of is not None:

@@ -1,0 +1,181 @@
+"""A Markdown preview of the whole plan (Kế hoạch and its Phụ lục), for GitHub
+and GitLab: the same words as the .docx, in reading order.
+
+The preview is another rendering of :func:`kehoach.documents.plan.context`, so
+numbering, bold leads, agency names, timelines, the reference line and the
+recipients' punctuation cannot drift from the .docx.  Only layout differs:
+the header is a two-column table, the draft blanks are shown as "…", and the
+Phụ lục is a GitHub-flavoured Markdown table.
+
+Every piece of user text is escaped: inline syntax (``*`` ``_`` `````` ``[``
+``<`` ``$`` …) everywhere, block syntax (``#``, ``>``, ``- ``, ``1. ``) at the
+start of a line, pipes and newlines in table cells.  A newline in the source
+text, which the .docx prints as a line break, is a hard line break here
+(``\\`` at the end of the line) or ``<br>`` inside a table cell.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import vn
+from ..model import Plan
+from . import plan as plan_document
+
+__all__ = ["KIND", "PATH", "markdown"]
+
+KIND = "preview"
+PATH = "ke-hoach.md"
+
+#: Fixed words of the document, as ``templates/plan.docx`` prints them.
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+NOI_NHAN = "Nơi nhận:"
+PHU_LUC = "Phụ lục"
+#: The draft blank as the preview shows it.
+BLANK = "…"
+
+TABLE_HEADER = ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện",
+                "Sản phẩm, kết quả")
+TABLE_ALIGN = (":---:", "---", "---", "---", ":---:", "---")
+
+# -- escaping ------------------------------------------------------------------------
+
+#: Characters with an inline meaning in CommonMark / GFM (emphasis, code, links,
+#: HTML, strikethrough, GitHub math) — always backslash-escaped.
+_INLINE = re.compile(r"([\\`*_\[\]<~$|])")
+#: "&amp;", "&#123;": an entity would be decoded, so its ampersand is escaped.
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+#: What starts a block at the beginning of a line: ATX heading, block quote,
+#: bullet, ordered list item ("1." / "1)"), thematic break or setext underline.
+_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+_LEADING = "#>+-=*_~`|:"
+
+
+def _text(text: str) -> str:
+    """NFC, whitespace runs (never newlines) collapsed, inline syntax escaped."""
+    text = re.sub(r"[^\S\n]+", " ", vn.nfc(str(text)))
+    return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", text))
+
+
+def _line_start(line: str) -> str:
+    """Escape what would make an (already inline-escaped) line start a block."""
+    line = line.strip()
+    m = _ORDERED.match(line)
+    if m:
+        return f"{m.group(1)}\\{m.group(2)}{line[m.end():]}"
+    if line[:1] in _LEADING and not line.startswith("\\"):
+        return "\\" + line
+    return line
+
+
+def _lines(text: str, start: bool = True) -> list[str]:
+    """User text as escaped Markdown lines (one per source line, empty ones
+    dropped); ``start``: the lines begin a Markdown line, so block syntax is
+    escaped too (not needed inside ``**…**`` or after a bold lead)."""
+    lines = [x.strip() for x in _text(text).split("\n") if x.strip()]
+    return [_line_start(x) for x in lines] if start else lines
+
+
+def _para(text: str, wrap: str = "", lead: str = "") -> str:
+    """A paragraph: ``lead`` in bold (when given), then ``text``; each line of the
+    text wrapped in ``wrap`` ("*" italic, "**" bold); newlines become hard breaks."""
+    lines = _lines(text, start=not wrap)
+    if wrap:
+        lines = [f"{wrap}{x}{wrap}" for x in lines]
+    bold = [f"**{x}**" for x in _lines(lead, start=False)]
+    if bold:
+        if lines and not wrap:
+            # the first line of the text follows the bold lead: no block syntax
+            lines[0] = _lines(text, start=False)[0]
+        if lines and text[:1].isspace():
+            bold[-1] += " "
+        lines = bold[:-1] + [bold[-1] + (lines[0] if lines else "")] + lines[1:]
+    return "\\\n".join(lines)
+
+
+def _cell(text: str, bold: bool = False) -> str:
+    """One table cell: escaped, pipes escaped, newlines as ``<br>``."""
+    parts = [x.strip() for x in _text(text).split("\n") if x.strip()]
+    if bold:
+        parts = [f"**{x}**" for x in parts]
+    return "<br>".join(parts)
+
+
+def _row(cells) -> str:
+    return "|" + "".join(f" {c} |" if c else " |" for c in cells)
+
+
+def _blanks(text: str) -> str:
+    """The draft blanks of the number, the date and the reference line as "…"."""
+    blank = vn.DEFAULT_BLANK
+    text = text.replace(blank + "/", f" {BLANK}/")
+    return text.replace(blank, f" {BLANK} ")
+
+
+# -- the document ------------------------------------------------------------------------
+
+
+def markdown(plan: Plan) -> str:
+    """The whole plan as GitHub/GitLab Markdown (NFC, deterministic, ends with a newline)."""
+    ctx = plan_document.context(plan)
+    header = ctx["header"]
+    out: list[str] = [
+        f"<!-- Bản xem trước {vn.nfc(plan.document.type_name)} do kehoach dựng từ dữ liệu kế hoạch "
+        f"({plan.id}); không sửa tệp này, hãy sửa các tệp YAML. -->",
+        "",
+    ]
+
+    # ô 1–4: issuer | Quốc hiệu; number | place and date
+    issuer = [_cell(x) for x in header["parent"]] + [_cell(x, bold=True) for x in header["name"]]
+    out += [
+        _row(["<br>".join(x for x in issuer if x), f"**{QUOC_HIEU}**<br>**{TIEU_NGU}**"]),
+        _row([":---:", ":---:"]),
+        _row([_cell(_blanks(header["number"])), f"*{_cell(_blanks(header['place_date']))}*"]),
+        "",
+    ]
+
+    # ô 5: type name and subject
+    out += [f"# {_text(ctx['type_name'])}", "", _para(ctx["subject"], wrap="**"), ""]
+
+    for basis in ctx["bases"]:
+        out += [_para(basis, wrap="*"), ""]
+
+    for p in ctx["body"]:
+        if p["kind"] == "heading":
+            out += [f"## {_text(p['text']).replace(chr(10), ' ').replace('#', chr(92) + '#')}", ""]
+        else:
+            para = _para(p["text"], lead=p["lead"])
+            if para:
+                out += [para, ""]
+
+    if ctx["closing"]:
+        out += [_para(ctx["closing"]), ""]
+
+    # ô 9 and 7: Nơi nhận, then the signature block
+    out += [f"***{NOI_NHAN}***", ""]
+    for line in ctx["recipients"]:
+        text = line[2:] if line.startswith("- ") else line
+        out.append("- " + " ".join(_lines(text)))
+    out.append("")
+    signer = ctx["signer"]
+    out += ["\\\n".join(f"**{x}**" for line in signer["lines"] for x in _lines(line, start=False)), ""]
+    if signer["name"]:
+        out += [_para(signer["name"], wrap="**"), ""]
+
+    # the Phụ lục
+    appendix = ctx["appendix"]
+    out += ["---", "", f"## {PHU_LUC}", "", _para(appendix["title"], wrap="**"), "",
+            f"*(Kèm theo {_cell(_blanks(appendix['reference']))})*", "",
+            _row(TABLE_HEADER), _row(TABLE_ALIGN)]
+    for row in appendix["rows"]:
+        if row["group"]:
+            out.append(_row([_cell(row["stt"], bold=True), _cell(row["title"], bold=True), "", "", "", ""]))
+        else:
+            out.append(_row([_cell(row[k]) for k in ("stt", "content", "lead", "support", "timeline", "output")]))
+    out.append("")
+    if appendix["note"]:
+        out += [_para(appendix["note"], wrap="*"), ""]
+
+    text = "\n".join(out).rstrip("\n") + "\n"
+    return vn.nfc(text)
