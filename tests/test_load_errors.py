@@ -317,3 +317,10 @@ def test_coordinator_repeated_through_group_warns_in_either_order(plan_copy, ord
     hits = only(diagnostics, "KH038")
     assert [(d.line, d.col) for d in hits] == [(line, col)]
     assert "ubnd-cac-xa" in hits[0].message
+
+
+def test_unreadable_registry_does_not_flood_unknown_agencies(plan_copy):
+    (plan_copy / "agencies.yaml").write_text("agencies: [\n", encoding="utf-8")
+    _, diagnostics = check_plan(plan_copy)
+    codes = {d.code for d in diagnostics}
+    assert "KH010" in codes and "KH030" not in codes

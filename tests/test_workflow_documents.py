@@ -52,7 +52,7 @@ COMMUNE_GROUP = "ubnd-cac-xa"
 REPORTERS_LINE = "reporters: [co-quan-huyen, ubnd-cac-xa]"
 NON_REPORTER = "hoi-lhpn"            # leads 3.4 and supports tasks: made a non-reporter in a copy
 FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
-KINDS = {"plan", "letter", "report-template", "consolidated-report", "calendar"}
+KINDS = {"plan", "letter", "report-template", "consolidated-report", "calendar", "preview"}
 
 
 def w(tag: str) -> str:
@@ -1050,6 +1050,7 @@ def test_manifest_entries(late_out, plan):
     assert kinds.count("report-template") == len(expected_agencies(plan, PERIOD))
     assert kinds.count("consolidated-report") == 2
     assert kinds.count("calendar") == len(agencies) + 1
+    assert kinds.count("preview") == 1
 
 
 def test_period_given_twice_builds_each_document_once(root):

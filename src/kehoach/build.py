@@ -23,7 +23,7 @@ from ._version import __version__
 from .diagnostics import Diagnostic, PlanError, make
 from .consolidate import Consolidation, consolidate
 from .diagnostics import has_errors
-from .documents import calendar, consolidated, letter, report
+from .documents import calendar, consolidated, letter, preview, report
 from .documents import plan as plan_document
 from .model import Plan
 from .periods import Period, open_periods, period, periods
@@ -126,7 +126,8 @@ def render_plan(plan: Plan) -> bytes:
 
 
 def _plan_documents(plan: Plan, options: "BuildOptions") -> list[Document]:
-    return [Document(f"{plan.id}.docx", plan_document.KIND, render_plan(plan))]
+    return [Document(f"{plan.id}.docx", plan_document.KIND, render_plan(plan)),
+            Document(preview.PATH, preview.KIND, preview.markdown(plan).encode("utf-8"))]
 
 
 def render_letter(plan: Plan, agency_id: str) -> bytes:

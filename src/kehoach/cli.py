@@ -340,8 +340,7 @@ def _diff(args, out: _Out) -> int:
         old = load_side(args.old, plan_path=args.plan_path)
         new = load_side(args.new, plan_path=args.plan_path)
     except DiffError as exc:
-        _Out.problems(getattr(exc, "diagnostics", ()) or ())
-        _Out.fail(str(exc))
+        sys.stderr.write(exc.format() if exc.format().endswith("\n") else exc.format() + "\n")
         return EXIT_INVALID
     result = diff_plans(old, new)
     if args.format == "json":

@@ -49,7 +49,7 @@ _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 #: What starts a block at the beginning of a line: ATX heading, block quote,
 #: bullet, ordered list item ("1." / "1)"), thematic break or setext underline.
 _ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-_LEADING = "#>+-=*_~`|:"
+_LEADING = "#>+-=*_~`|"
 
 
 def _text(text: str) -> str:
@@ -102,6 +102,11 @@ def _cell(text: str, bold: bool = False) -> str:
     return "<br>".join(parts)
 
 
+def _heading(level: int, text: str) -> str:
+    """An ATX heading: one line, ``#`` escaped (a trailing one would be eaten)."""
+    return "#" * level + " " + _text(text).replace("\n", " ").replace("#", "\\#").strip()
+
+
 def _row(cells) -> str:
     return "|" + "".join(f" {c} |" if c else " |" for c in cells)
 
@@ -120,9 +125,9 @@ def markdown(plan: Plan) -> str:
     """The whole plan as GitHub/GitLab Markdown (NFC, deterministic, ends with a newline)."""
     ctx = plan_document.context(plan)
     header = ctx["header"]
+    # no user text inside the comment: "-->" in it would end the comment
     out: list[str] = [
-        f"<!-- Bản xem trước {vn.nfc(plan.document.type_name)} do kehoach dựng từ dữ liệu kế hoạch "
-        f"({plan.id}); không sửa tệp này, hãy sửa các tệp YAML. -->",
+        "<!-- Bản xem trước do kehoach dựng từ các tệp YAML của kế hoạch; không sửa trực tiếp tệp này. -->",
         "",
     ]
 
@@ -136,14 +141,14 @@ def markdown(plan: Plan) -> str:
     ]
 
     # ô 5: type name and subject
-    out += [f"# {_text(ctx['type_name'])}", "", _para(ctx["subject"], wrap="**"), ""]
+    out += [_heading(1, ctx["type_name"]), "", _para(ctx["subject"], wrap="**"), ""]
 
     for basis in ctx["bases"]:
         out += [_para(basis, wrap="*"), ""]
 
     for p in ctx["body"]:
         if p["kind"] == "heading":
-            out += [f"## {_text(p['text']).replace(chr(10), ' ').replace('#', chr(92) + '#')}", ""]
+            out += [_heading(2, p["text"]), ""]
         else:
             para = _para(p["text"], lead=p["lead"])
             if para:
@@ -165,7 +170,7 @@ def markdown(plan: Plan) -> str:
 
     # the Phụ lục
     appendix = ctx["appendix"]
-    out += ["---", "", f"## {PHU_LUC}", "", _para(appendix["title"], wrap="**"), "",
+    out += ["---", "", _heading(2, PHU_LUC), "", _para(appendix["title"], wrap="**"), "",
             f"*(Kèm theo {_cell(_blanks(appendix['reference']))})*", "",
             _row(TABLE_HEADER), _row(TABLE_ALIGN)]
     for row in appendix["rows"]:

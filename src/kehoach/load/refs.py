@@ -78,9 +78,15 @@ class _Checker:
     def known(self, ref: str) -> bool:
         return ref in self.agency_ids or ref in self.group_ids
 
+    @property
+    def have_registry(self) -> bool:
+        """False when agencies.yaml could not be read: references cannot be
+        checked then, and reporting each as unknown would only bury the real error."""
+        return isinstance(self.agencies.data, dict)
+
     def ref(self, doc: YamlDoc, path: tuple, ref: Any, role: str) -> bool:
         """Check one agency/group reference; warn when the agency has ceased."""
-        if not isinstance(ref, str):
+        if not isinstance(ref, str) or not self.have_registry:
             return False
         if not self.known(ref):
             self.add(doc, path, "KH030", f"{role} '{ref}' không có trong danh mục cơ quan và nhóm"

@@ -292,6 +292,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (exc.problem or "").strip()
+    if "maximum nesting depth" in problem:  # libyaml ≥ 0.2.5 stops deep nesting itself
+        return make(shown, line, col, "KH015", f"dữ liệu lồng quá sâu ({problem})")
     said = _YAML_MESSAGES.get(problem)
     message = f"lỗi cú pháp YAML: {said} ({problem})" if said else f"lỗi cú pháp YAML: {problem or exc}"
     if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
