@@ -642,3 +642,16 @@ def test_comment_body_from_kehoach_diff(tmp_path, capsys):
     body = pc.build_body(report)
     assert body.startswith(pc.MARKER + "\n") and report.strip() in body
     assert "2.2" in body
+
+
+def test_ci_recipes_doc_matches_the_recipes():
+    doc = (ROOT / "docs" / "ci-recipes.md").read_text(encoding="utf-8")
+    github, gitlab = GITHUB.read_text(encoding="utf-8"), GITLAB.read_text(encoding="utf-8")
+    for name in ("KEHOACH_PIP", "KEHOACH_GITLAB_TOKEN", "CI_MERGE_REQUEST_DIFF_BASE_SHA", "fetch-depth: 0",
+                 "pull-requests: write", "contents: write", "van-ban-pdf", "binh-luan"):
+        assert name in doc, name
+        assert name in github or name in gitlab, name
+    assert pc.MARKER in doc
+    (example,) = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", doc, re.S)]
+    published = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))[0]
+    assert example["repos"][0]["hooks"][0]["id"] == published["id"]

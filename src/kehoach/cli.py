@@ -367,17 +367,9 @@ def _docx2text(args, out: _Out) -> int:
 
 
 def _schema(args, out: _Out) -> int:
-    from .schema_export import export_schemas
+    from .schema_export import run
 
-    plan = None
-    if Path(args.plan).is_dir():
-        plan, diagnostics = check_plan(args.plan)
-        if plan is None:
-            _Out.problems(diagnostics)
-            _Out.fail(f"{args.plan}: kế hoạch không hợp lệ; lược đồ được xuất không kèm danh sách cơ quan")
-    written = export_schemas(Path(args.out), plan)
-    out.say(f"{args.out}: {len(written)} lược đồ" + (" (kèm danh sách mã cơ quan)" if plan else ""))
-    return EXIT_OK
+    return run(args)
 
 
 def _new(args, out: _Out) -> int:
@@ -388,7 +380,8 @@ def _new(args, out: _Out) -> int:
     except ValueError as exc:
         _Out.fail(str(exc))
         return EXIT_USAGE
-    out.say(f"{args.target}: đã tạo kho kế hoạch cấp {args.level} ({len(written)} tệp)")
+    from .scaffold import LEVELS
+    out.say(f"{args.target}: đã tạo kho kế hoạch cấp {LEVELS[args.level]} ({len(written)} tệp)")
     out.say(f"tiếp theo: cd {args.target} && kehoach validate && kehoach build")
     return EXIT_OK
 

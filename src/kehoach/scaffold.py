@@ -89,6 +89,8 @@ def repo_files(level: str, today: Optional[dt.date] = None) -> dict[str, bytes]:
         raise ValueError(f"cấp kế hoạch '{level}' không hợp lệ; chọn một trong: {choices}")
     values = template_values(today or dt.date.today())
     source = scaffold_dir()
+    if not (source / "plan" / level / "plan.yaml").is_file():
+        raise FileNotFoundError(f"kehoach: thiếu dữ liệu mẫu '{source}' của gói cài đặt (cài lại kehoach)")
     out: dict[str, bytes] = {}
     for path in sorted(source.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
