@@ -18,7 +18,6 @@ A task whose ``status`` is null has not been answered yet.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import re
@@ -249,20 +248,6 @@ def _check(plan: Plan, doc: YamlDoc, stem: str, folder_period: str) -> list[Diag
     return out
 
 
-def _validate(doc: YamlDoc) -> list[Diagnostic]:
-    """Schema diagnostics; the status enum's null is named as users write it.
-
-    (The generic enum message prints Python's ``None``; once
-    :mod:`kehoach.load.schema` prints ``null`` itself this is a no-op.)
-    """
-    out = []
-    for d in validate("return", doc):
-        if d.code == "KH023" and ", None)" in d.message:
-            d = dataclasses.replace(d, message=d.message.replace(", None)", ", hoặc null khi chưa trả lời)"))
-        out.append(d)
-    return out
-
-
 def _build(plan: Plan, data: dict, shown: str) -> Return:
     agency = data["agency"]
     roles = dict(_agency_tasks(plan, agency))
@@ -322,7 +307,7 @@ def load_returns(
             continue
         doc, problems = read_yaml(entry, shown)
         if doc.data is not None:
-            problems += _validate(doc)
+            problems += validate("return", doc)
             problems += _check(plan, doc, entry.stem, per.id)
         out += problems
         if doc.data is not None and not has_errors(problems):

@@ -137,7 +137,7 @@ def _translate(error: jsonschema.ValidationError, doc: YamlDoc) -> list[Diagnost
         names = " hoặc ".join(_TYPE_NAMES.get(w, w) for w in wanted)
         return [at("KH021", f"{_label(error)} phải là {names}, nhưng đang là {_type_name(value)}")]
     if kind == "enum":
-        options = ", ".join(str(o) for o in error.validator_value)
+        options = ", ".join("null" if o is None else str(o) for o in error.validator_value)
         return [at("KH023", f"giá trị '{value}' không hợp lệ cho {_label(error)}{suggest(value, error.validator_value)}"
                             f" (chỉ chấp nhận: {options})")]
     if kind == "format":
