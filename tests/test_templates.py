@@ -38,11 +38,11 @@ from kehoach.templating.check import check_templates
 from kehoach.templating.generate import STYLE_NAMES, generate_templates
 from kehoach.templating.profile import DEFAULT
 
+from ooxml import NS, W, part
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 SCRIPT = ROOT / "scripts" / "make_templates.py"
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W}
 
 
 # --- fixtures and helpers --------------------------------------------------------
@@ -69,11 +69,6 @@ def render(template: bytes, context: dict) -> bytes:
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
-
-
-def part(data: bytes, name: str) -> etree._Element:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return etree.fromstring(zf.read(name))
 
 
 def replace_in_part(data: bytes, name: str, old: str, new: str) -> bytes:

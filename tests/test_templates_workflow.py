@@ -54,11 +54,11 @@ from kehoach.templating.generate import (
 )
 from kehoach.templating.profile import DEFAULT
 
+from ooxml import NS, W, cells_of, part, rows_of
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 RETURNS = ROOT / "tests" / "fixtures" / "returns"
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W}
 WORKFLOW = ("letter.docx", "report.docx", "consolidated.docx")
 SECTIONS = {"letter.docx": 1, "report.docx": 2, "consolidated.docx": 2}
 
@@ -100,11 +100,6 @@ def rendered(templates, contexts) -> dict[str, bytes]:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def part(data: bytes, name: str) -> etree._Element:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return etree.fromstring(zf.read(name))
 
 
 def text_of(el: etree._Element) -> str:
@@ -167,14 +162,6 @@ class Styles:
 
 def tables(data: bytes) -> list[etree._Element]:
     return part(data, "word/document.xml").findall(".//w:tbl", NS)
-
-
-def rows_of(tbl: etree._Element) -> list[etree._Element]:
-    return tbl.findall("w:tr", NS)
-
-
-def cells_of(tr: etree._Element) -> list[etree._Element]:
-    return tr.findall("w:tc", NS)
 
 
 # --- the committed files -----------------------------------------------------------------------
