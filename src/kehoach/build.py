@@ -277,7 +277,7 @@ def _pdfs(documents: list[Document]) -> list[Document]:
             inputs.append(path)
         dst.mkdir()
         out = []
-        for i, (doc, pdf) in enumerate(zip(docx, _convert_each(inputs, dst))):
+        for doc, pdf in zip(docx, _convert_each(inputs, dst)):
             out.append(Document(doc.path[:-len(".docx")] + ".pdf", doc.kind, pdf.read_bytes(), doc.agency, doc.period))
         return out
 

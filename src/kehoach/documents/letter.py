@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import vn
 from ..model import Plan
 from ..periods import periods
-from .common import lower_first, period_context, reference, signer_context, timeline_text
+from .common import header_context, lower_first, period_context, reference, signer_context, timeline_text
 
 KIND = "letter"
 TEMPLATE = "letter.docx"
@@ -69,8 +69,8 @@ def context(plan: Plan, agency_id: str) -> dict:
     extra = list(letters.get("recipients", ()))
     return {
         "header": {
-            "parent": list(plan.issuer.parent_header),
-            "name": list(plan.issuer.header),
+            **header_context(plan),
+            # a letter has its own number (no type code, drafting unit) and day, blank until issued
             "number": vn.document_number(None, plan.issuer.code, None, unit=unit),
             "place_date": vn.format_date(d.year, d.month, None, place=plan.issuer.place),
         },

@@ -50,17 +50,22 @@ def _number(agency) -> str:
 def context(plan: Plan, per: Period, agency_id: str) -> dict:
     registry = plan.registry
     agency = registry.agencies[agency_id]
+    # One pass in appendix order; a task the agency leads is never also one it supports.
     rows = []
-    for role, tasks in (("Chủ trì", plan.tasks_led_by(agency_id)), ("Phối hợp", plan.tasks_supported_by(agency_id))):
-        for t in tasks:
-            rows.append({
-                "stt": t.id,
-                "content": t.content,
-                "role": role,
-                "lead": registry.name(t.lead),
-                "timeline": timeline_text(t.timeline),
-            })
-    rows.sort(key=lambda r: [plan.tasks.index(plan.task(r["stt"]))])
+    for t in plan.tasks:
+        if agency_id in plan.lead_agencies(t):
+            role = "Chủ trì"
+        elif agency_id in plan.support_agencies(t):
+            role = "Phối hợp"
+        else:
+            continue
+        rows.append({
+            "stt": t.id,
+            "content": t.content,
+            "role": role,
+            "lead": registry.name(t.lead),
+            "timeline": timeline_text(t.timeline),
+        })
     due = per.due
     rule = plan.reporting
     return {
