@@ -58,7 +58,7 @@ def test_group_led_task_is_in_each_commune_calendar(plan_copy):
     end = text.index("\n", at)
     tasks.write_text(text[:at] + 'timeline: "2026"' + text[end:], encoding="utf-8")
     plan = kehoach.load_plan(plan_copy)
-    task = next(t for t in plan.tasks if t.lead == "ubnd-cac-xa" and task_deadline(t))
+    task = next(t for t in plan.tasks if t.leads == ("ubnd-cac-xa",) and task_deadline(t))
     assert task_deadline(task) == dt.date(2026, 12, 31)
     for commune in plan.registry.groups["ubnd-cac-xa"].members:
         uids = {str(e["uid"]) for e in events(agency_calendar(plan, commune))}

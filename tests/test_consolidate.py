@@ -61,7 +61,7 @@ def test_counts_by_status(scenario):
     c = consolidate(plan, per, returns, dt.date(2025, 6, 25))
     led_by_health = {t.id for t in plan.tasks_led_by("phong-y-te")}
     first_justice = plan.tasks_led_by("phong-tu-phap")[0].id
-    commune_tasks = {t.id for t in plan.tasks if t.lead == "ubnd-cac-xa"}
+    commune_tasks = {t.id for t in plan.tasks if t.leads == ("ubnd-cac-xa",)}
     status = {r.task.id: r.status for r in c.tasks}
     assert {t for t, s in status.items() if s == "hoan-thanh"} == led_by_health
     assert {t for t, s in status.items() if s == "dang-thuc-hien"} == {first_justice}

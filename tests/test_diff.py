@@ -86,7 +86,7 @@ def big_edit(plan: Path) -> None:
                  "        lead: phong-vh-kh-tt\n        support: [ttyt, phong-tu-phap, ubnd-cac-xa]")
     replace_once(t, "support: [phong-y-te, phong-gd-dt, phong-noi-vu, vp-hdnd-ubnd]",
                  "support: [phong-gd-dt, phong-noi-vu, vp-hdnd-ubnd, thanh-tra]")
-    replace_once(t, '        support: [phong-y-te, phong-gd-dt, phong-dan-toc]\n        timeline: "2025"',
+    replace_once(t, '        support: [phong-y-te, phong-gd-dt, phong-dan-toc]\n        timeline: Năm 2025',
                  '        support: [phong-y-te, phong-gd-dt, phong-dan-toc]\n        timeline: "2025-2026"')
     replace_once(t, "truyền hình bằng tiếng phổ thông và\n          tiếng dân tộc thiểu số.",
                  "truyền hình bằng tiếng phổ thông, tiếng Mông,\n          tiếng Dao và tiếng Thái.")
@@ -290,7 +290,7 @@ def test_json_tasks(big):
     assert [r["id"] for r in support["old"]] == ["phong-y-te", "phong-gd-dt", "phong-noi-vu", "vp-hdnd-ubnd"]
     assert [r["id"] for r in support["new"]] == ["phong-gd-dt", "phong-noi-vu", "vp-hdnd-ubnd", "thanh-tra"]
     timeline = find(data, "tasks", "task_changed", "1.4", "timeline")
-    assert (timeline["old"], timeline["new"], timeline["words"]) == ("2025", "2025-2026", None)
+    assert (timeline["old"], timeline["new"], timeline["words"]) == ("Năm 2025", "2025-2026", None)
     content = find(data, "tasks", "task_changed", "2.1", "content")
     assert content["words"] == [
         ["equal", "Xây dựng và triển khai kế hoạch truyền thông về quyền trẻ em; tổ chức Tháng hành động vì "

@@ -18,7 +18,6 @@ import pytest
 import kehoach
 from kehoach.documents import plan as plan_document
 from kehoach.documents import preview
-from kehoach.documents.common import timeline_text
 
 from conftest import PLAN, norm, replace_once, seed_paragraphs
 
@@ -179,7 +178,7 @@ def test_appendix_title_reference_and_note(plan, md):
 
 
 def test_no_note_when_not_illustrative(plan):
-    md = preview.markdown(dataclasses.replace(plan, appendix=dataclasses.replace(plan.appendix, illustrative=False)))
+    md = preview.markdown(dataclasses.replace(plan, appendices=(dataclasses.replace(plan.appendix, illustrative=False),)))
     assert norm(plan.appendix.note) not in md
 
 
@@ -211,9 +210,9 @@ def test_task_rows_use_agency_names_not_ids(plan, md):
     for task in plan.tasks:
         row = rows[task.id]
         assert row[1] == norm(task.content)
-        assert row[2] == registry.name(task.lead)
+        assert row[2] == task.lead_cell
         assert row[3] == "; ".join(registry.name(r) for r in task.support)
-        assert row[4] == timeline_text(task.timeline)
+        assert row[4] == task.timeline.text
         assert row[5] == norm(task.output)
         assert not ({row[2]} | set(row[3].split("; "))) & ids
     assert rows["1.1"][2] == "Phòng Tư pháp"

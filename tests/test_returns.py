@@ -49,7 +49,7 @@ def own_tasks(plan, agency_id: str) -> list[str]:
     registry = plan.registry
     lead, support = [], []
     for task in plan.tasks:
-        leads = registry.expand(task.lead)
+        leads = registry.expand_all(task.leads)
         if agency_id in leads:
             lead.append(task.id)
         elif agency_id in registry.expand_all(task.support):
@@ -214,7 +214,7 @@ def test_init_returns_load_back_cleanly(plan, plan_copy):
 
 def test_group_led_task_is_in_every_communes_return(plan):
     files = init_returns(plan, "2025-H1")
-    led_by_group = [t.id for t in plan.tasks if t.lead == "ubnd-cac-xa"]
+    led_by_group = [t.id for t in plan.tasks if t.leads == ("ubnd-cac-xa",)]
     assert led_by_group == ["2.6", "3.6", "4.5", "5.4", "7.3"]
     for commune in COMMUNES:
         text = files[f"reports/2025-H1/{commune}.yaml"]

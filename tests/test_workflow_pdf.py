@@ -163,7 +163,7 @@ def test_letter_text(pdfs, plan):
     assert canonical("V/v triển khai thực hiện Kế hoạch số") in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and canonical("Độc lập - Tự do - Hạnh phúc") in text
     assert "Nơi nhận:" in text and canonical("- Lưu: VT, VP.") in text
-    for tid in (t.id for t in plan.tasks if t.lead == "ubnd-cac-xa"):
+    for tid in (t.id for t in plan.tasks if t.leads == ("ubnd-cac-xa",)):
         assert f"Nhiệm vụ {tid}:" in text, tid
     assert "trước ngày 20/6/2025" in text and "trước ngày 20/12/2030" in text
 

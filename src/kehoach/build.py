@@ -83,6 +83,12 @@ def _generated(style: tuple[tuple[str, Any], ...]) -> dict[str, bytes]:
     return generate_templates(DEFAULT.replace(dict(style)))
 
 
+def plan_profile(plan: Plan):
+    """The style profile of this plan: the defaults with its ``style:`` overrides."""
+    from .templating.profile import DEFAULT
+    return DEFAULT.replace(dict(plan.style)) if plan.style else DEFAULT
+
+
 def template_bytes(plan: Plan, name: str) -> bytes:
     """The template ``name`` for this plan: the plan's own folder, else the
     defaults regenerated with the plan's ``style:`` overrides, else the
@@ -122,7 +128,8 @@ def _render(plan: Plan, name: str, context: dict, expect_sections: int) -> bytes
 def render_plan(plan: Plan) -> bytes:
     """The plan document (Kế hoạch with its Phụ lục) as .docx bytes; touches no disk
     except to read the template."""
-    return _render(plan, plan_document.TEMPLATE, plan_document.context(plan), expect_sections=2)
+    return _render(plan, plan_document.TEMPLATE, plan_document.context(plan, plan_profile(plan)),
+                   expect_sections=2 if plan.appendices else 1)
 
 
 def _plan_documents(plan: Plan, options: "BuildOptions") -> list[Document]:
@@ -207,7 +214,7 @@ def sample_contexts(plan: Plan) -> dict[str, dict]:
     agency = plan.agencies_with_tasks()[0]
     reporter = next(iter(report.agencies(plan, per)), agency)
     return {
-        plan_document.TEMPLATE: plan_document.context(plan),
+        plan_document.TEMPLATE: plan_document.context(plan, plan_profile(plan)),
         letter.TEMPLATE: letter.context(plan, agency),
         report.TEMPLATE: report.context(plan, per, reporter),
         consolidated.TEMPLATE: consolidated.context(plan, consolidate(plan, per, (), per.due)),

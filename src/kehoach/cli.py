@@ -251,7 +251,7 @@ def _validate(args, out: _Out) -> int:
             _Out.fail(f"{args.plan}: không hợp lệ — {errors} lỗi, {len(diagnostics) - errors} cảnh báo")
         return EXIT_INVALID
     if args.format == "text":
-        out.say(f"{args.plan}: hợp lệ — {len(plan.tasks)} nhiệm vụ trong {len(plan.appendix.groups)} nhóm, "
+        out.say(f"{args.plan}: hợp lệ — {len(plan.tasks)} nhiệm vụ trong {len(plan.appendices)} phụ lục, "
                 f"{len(plan.registry.agencies)} cơ quan, {len(plan.registry.groups)} nhóm cơ quan, "
                 f"{len(diagnostics)} cảnh báo")
     return EXIT_OK

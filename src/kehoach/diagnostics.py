@@ -59,6 +59,13 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "KH038": (Severity.WARNING, "phối hợp trùng lặp qua nhóm", "coordinator repeated through a group"),
     "KH039": (Severity.WARNING, "cơ quan có nhiệm vụ nhưng không phải báo cáo", "agency with tasks does not report"),
     "KH040": (Severity.WARNING, "đoạn kết không kết thúc bằng ./.", "closing paragraph does not end with ./."),
+    # Appendices, task tables and timelines as printed
+    "KH070": (Severity.WARNING, "không nhận ra thời hạn", "timeline wording not recognised (no deadline)"),
+    "KH071": (Severity.ERROR, "dạng tệp phụ lục không hợp lệ", "tasks.yaml mixes or lacks its forms"),
+    "KH072": (Severity.ERROR, "cột tự do thiếu khóa", "free column without a key"),
+    "KH073": (Severity.ERROR, "bảng số liệu không khớp số cột", "data table rows do not match its columns"),
+    "KH074": (Severity.WARNING, "nhiệm vụ không giao cho cơ quan nào", "task addresses no registry agency"),
+    "KH075": (Severity.ERROR, "mã phụ lục trùng", "duplicate appendix id"),
     # Templates and rendering
     "KH050": (Severity.ERROR, "không đọc được mẫu văn bản", "template cannot be read"),
     "KH051": (Severity.ERROR, "lỗi cú pháp Jinja trong mẫu", "Jinja syntax error in template"),

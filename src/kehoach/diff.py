@@ -322,7 +322,7 @@ class TaskInfo:
     id: str
     group: GroupRef
     content: str
-    lead: AgencyRef
+    lead: tuple[AgencyRef, ...]
     support: tuple[AgencyRef, ...]
     timeline: str
     output: str
@@ -537,10 +537,22 @@ def _group_ref(group: TaskGroup) -> GroupRef:
     return GroupRef(group.id, group.numeral, _norm(group.title))
 
 
-def _task_info(plan: Plan, task: Task, groups: Mapping[str, TaskGroup]) -> TaskInfo:
+def _task_info(plan: Plan, task: Task, groups: Mapping[str, GroupRef]) -> TaskInfo:
     reg = plan.registry
-    return TaskInfo(task.id, _group_ref(groups[task.group_id]), _norm(task.content), _ref(reg, task.lead),
-                    tuple(_ref(reg, r) for r in task.support), task.timeline.text, _norm(task.output))
+    return TaskInfo(task.id, groups.get(task.group_id or "", _NO_GROUP), _norm(task.content),
+                    tuple(_ref(reg, r) for r in task.leads), tuple(_ref(reg, r) for r in task.support),
+                    task.timeline.text, _norm(task.output or ""))
+
+
+_NO_GROUP = GroupRef("", "", "")
+
+
+def _all_groups(plan: Plan) -> list[TaskGroup]:
+    """Every task group at any depth of every appendix, then one pseudo-group per
+    body section (tasks written in the body belong to their section)."""
+    groups = [g for a in plan.appendices for g in a.walk_groups()]
+    groups += [TaskGroup(f"muc-{i}", s.numeral, s.title, ()) for i, s in enumerate(plan.sections, 1)]
+    return groups
 
 
 def _match_groups(old: Sequence[TaskGroup], new: Sequence[TaskGroup]) -> dict[str, str]:
@@ -607,20 +619,26 @@ def _match_tasks(old: Sequence[Task], new: Sequence[Task]) -> dict[int, int]:
 
 def _diff_tasks(old: Plan, new: Plan) -> list[Change]:
     out: list[Change] = []
-    old_groups = {g.id: g for g in old.appendix.groups}
-    new_groups = {g.id: g for g in new.appendix.groups}
-    group_map = _match_groups(old.appendix.groups, new.appendix.groups)
+    old_all, new_all = _all_groups(old), _all_groups(new)
+    old_groups = {g.id: g for g in old_all}
+    new_groups = {g.id: g for g in new_all}
+    old_refs = {g.id: _group_ref(g) for g in old_all}
+    new_refs = {g.id: _group_ref(g) for g in new_all}
+    group_map = _match_groups(old_all, new_all)
     matched_new = set(group_map.values())
     back = {n: o for o, n in group_map.items()}
-    for g in new.appendix.groups:
+    for g in new_all:
+        if g.id.startswith("muc-") and not g.tasks:
+            continue  # body sections: compared with the body
+
         label = f"Nhóm nhiệm vụ {g.numeral}"
         if g.id not in matched_new:
             out.append(Change("task_group_added", g.id, new=_group_ref(g), label=label))
         else:
             _append(out, _text_change("task_group_renamed", g.id, "title", old_groups[back[g.id]].title,
                                       g.title, label))
-    for g in old.appendix.groups:
-        if g.id not in group_map:
+    for g in old_all:
+        if g.id not in group_map and not (g.id.startswith("muc-") and not g.tasks):
             out.append(Change("task_group_removed", g.id, old=_group_ref(g), label=f"Nhóm nhiệm vụ {g.numeral}"))
 
     old_tasks, new_tasks = old.tasks, new.tasks
@@ -630,18 +648,24 @@ def _diff_tasks(old: Plan, new: Plan) -> list[Change]:
     for j, nt in enumerate(new_tasks):
         label = f"Nhiệm vụ {nt.id}"
         if j not in inverse:
-            out.append(Change("task_added", nt.id, new=_task_info(new, nt, new_groups), label=label))
+            out.append(Change("task_added", nt.id, new=_task_info(new, nt, new_refs), label=label))
             continue
         ot = old_tasks[inverse[j]]
         if ot.id != nt.id:
             out.append(Change("task_renumbered", nt.id, "id", ot.id, nt.id, label=label))
-        if group_map.get(ot.group_id) != nt.group_id:
-            out.append(Change("task_moved", nt.id, "group", _group_ref(old_groups[ot.group_id]),
-                              _group_ref(new_groups[nt.group_id]), label=label))
+        if group_map.get(ot.group_id or "", ot.group_id) != nt.group_id:
+            out.append(Change("task_moved", nt.id, "group", old_refs.get(ot.group_id or "", _NO_GROUP),
+                              new_refs.get(nt.group_id or "", _NO_GROUP), label=label))
         kind = "task_changed"
         _append(out, _text_change(kind, nt.id, "content", ot.content, nt.content, label))
-        if ot.lead != nt.lead:
-            out.append(Change(kind, nt.id, "lead", _ref(oreg, ot.lead), _ref(nreg, nt.lead), label=label))
+        if ot.leads != nt.leads:
+            out.append(Change(kind, nt.id, "lead", tuple(_ref(oreg, r) for r in ot.leads),
+                              tuple(_ref(nreg, r) for r in nt.leads), label=label))
+        _append(out, _text_change(kind, nt.id, "lead_text", ot.lead_cell, nt.lead_cell, label))
+        _append(out, _text_change(kind, nt.id, "support_text", ot.support_cell, nt.support_cell, label))
+        _append(out, _value_change(kind, nt.id, "number", ot.number, nt.number, label))
+        for key in sorted(set(ot.fields) | set(nt.fields)):
+            _append(out, _text_change(kind, nt.id, f"fields.{key}", ot.fields.get(key), nt.fields.get(key), label))
         _append(out, _list_change(kind, nt.id, "support", ot.support, nt.support, label,
                                   lambda r: _ref(oreg, r), lambda r: _ref(nreg, r)))
         _append(out, _value_change(kind, nt.id, "timeline", ot.timeline.text, nt.timeline.text, label))
@@ -651,7 +675,7 @@ def _diff_tasks(old: Plan, new: Plan) -> list[Change]:
         _append(out, _text_change(kind, nt.id, "note", ot.note, nt.note, label))
     for i, ot in enumerate(old_tasks):
         if i not in pairs:
-            out.append(Change("task_removed", ot.id, old=_task_info(old, ot, old_groups),
+            out.append(Change("task_removed", ot.id, old=_task_info(old, ot, old_refs),
                               label=f"Nhiệm vụ {ot.id}"))
     return out
 
@@ -819,8 +843,13 @@ def _diff_body(old: Plan, new: Plan) -> list[Change]:
             _append(out, _text_change("section_renamed", b.numeral, "title", a.title, b.title, f"Phần {b.numeral}"))
             _diff_blocks(old, new, a.blocks, b.blocks, a.numeral, b.numeral, a.numeral, b.numeral, out)
     _append(out, _text_change("closing_changed", "closing", "text", old.closing, new.closing, "Đoạn kết"))
-    _append(out, _text_change("appendix_changed", "appendix", "title", old.appendix.title, new.appendix.title,
-                              "Phụ lục"))
+    old_appendices = {a.id: a for a in old.appendices}
+    for a in new.appendices:
+        o = old_appendices.get(a.id)
+        label = "Phụ lục" if len(new.appendices) == 1 else f"Phụ lục {a.label}"
+        for fld in ("title", "label", "attachment"):
+            _append(out, _text_change("appendix_changed", a.id, fld, getattr(o, fld) if o else None,
+                                      getattr(a, fld), label))
     return out
 
 
@@ -930,6 +959,11 @@ def _name(ref: Optional[AgencyRef]) -> str:
     return "(không có)" if ref is None else _md(ref.name)
 
 
+def _names(refs: Sequence[AgencyRef]) -> str:
+    """Several agencies (several leads), or "(không có)"."""
+    return vn.join_names([_name(r) for r in refs]) if refs else "(không có)"
+
+
 def _added_removed(change: Change, show: Callable[[Any], str]) -> str:
     parts = []
     if change.added:
@@ -1005,7 +1039,8 @@ def _years(value: str) -> str:
     return value.replace("-", " - ")
 
 
-_TASK_FIELDS = {"content": "nội dung", "output": "sản phẩm", "note": "ghi chú"}
+_TASK_FIELDS = {"content": "nội dung", "output": "sản phẩm", "note": "ghi chú",
+                "lead_text": "ô chủ trì (chữ in)", "support_text": "ô phối hợp (chữ in)"}
 _AGENCY_FIELDS = {"kind": "loại cơ quan", "parent": "cơ quan cấp trên (in phía trên tên cơ quan)",
                   "code": "ký hiệu văn bản", "place": "địa danh"}
 _DOCUMENT_FIELDS = {"type_name": "Tên loại văn bản", "code": "Ký hiệu tên loại văn bản",
@@ -1026,7 +1061,7 @@ def _task_line(c: Change, same_content: set[str]) -> str:
     label = f"Nhiệm vụ {_md(c.id)}"
     if c.kind == "task_added":
         t: TaskInfo = c.new
-        return (f"{label} (mới) — {_md(t.content)} (chủ trì: {_name(t.lead)}; "
+        return (f"{label} (mới) — {_md(t.content)} (chủ trì: {_names(t.lead)}; "
                 f"thời gian: {_timeline(t.timeline)})")
     if c.kind == "task_removed":
         return f"{label} đã bị xóa — {_md(c.old.content)}"
@@ -1044,7 +1079,11 @@ def _task_line(c: Change, same_content: set[str]) -> str:
     if c.field in _TASK_FIELDS:
         return f"{label}: {_TASK_FIELDS[c.field]}: {_marks(c.words)}"
     if c.field == "lead":
-        return f"{label}: cơ quan chủ trì đổi từ {_name(c.old)} sang {_name(c.new)}"
+        return f"{label}: cơ quan chủ trì đổi từ {_names(c.old)} sang {_names(c.new)}"
+    if c.field == "number":
+        return f"{label}: số thứ tự in đổi {_from_to(c, _quoted)}"
+    if c.field.startswith("fields."):
+        return f"{label}: cột {_md(c.field[len('fields.'):])}: {_marks(c.words)}"
     if c.field == "support":
         return f"{label}: cơ quan phối hợp — {_added_removed(c, _name)}"
     if c.field == "timeline":
@@ -1116,7 +1155,9 @@ def _body_line(c: Change) -> str:
     if c.kind in ("basis_changed", "closing_changed"):
         return f"{label}: {_marks(c.words)}"
     if c.kind == "appendix_changed":
-        return f"Tên Phụ lục: {_marks(c.words)}"
+        what = {"title": "Tên", "label": "Nhãn", "attachment": "Dòng kèm theo"}[c.field]
+        where = "Phụ lục" if c.label == "Phụ lục" else _md(c.label)
+        return f"{what} {where}: {_marks(c.words)}"
     if c.kind == "basis_added":
         return f"{label} (mới): {_excerpt(c.new)}"
     if c.kind == "basis_removed":

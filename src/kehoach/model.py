@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Iterator, Mapping, Optional
 
+from .timeline import Timeline
+
 
 @dataclass(frozen=True)
 class Agency:
@@ -135,6 +137,9 @@ class Block:
     marker: Optional[str]
     responsible: tuple[str, ...]
     children: tuple["Block", ...]
+    #: a task record printed in this paragraph (tasks written in the body)
+    task: Optional["Task"] = None
+    record: Optional["RecordFormat"] = None
 
     def walk(self) -> Iterator["Block"]:
         yield self
@@ -224,59 +229,135 @@ class ReportingRule:
 
 
 @dataclass(frozen=True)
-class Timeline:
-    """Thời gian thực hiện, parsed.
+class Task:
+    """One task: a row of a Phụ lục, or a task record printed in the body.
 
-    ``kind`` is one of ``year`` ("2025"), ``range`` ("2025-2030"), ``date``
-    ("2025-06-30": a deadline), ``annual`` ("Hằng năm") or ``continuous``
-    ("Thường xuyên").  ``text`` is what the source said; ``start_year`` and
-    ``end_year`` are set for year, range and date.
+    ``leads`` and ``support`` are the registry agencies or groups the task
+    *addresses* (who gets letters and report rows); ``lead_cell`` and
+    ``support_cell`` are what the document *prints* in those cells, exactly as
+    the office wrote it (``lead_text``/``support_text``), or the registry names
+    joined with "; " when the office gave only ids.  ``number`` is the printed
+    number (presentation); ``id`` is the stable identity used by diffs,
+    returns and calendars.
     """
 
-    kind: str
-    text: str
-    start_year: Optional[int] = None
-    end_year: Optional[int] = None
-    deadline: Optional[_dt.date] = None
-
-
-@dataclass(frozen=True)
-class Task:
-    """One row of the Phụ lục."""
-
     id: str
-    group_id: str
+    group_id: Optional[str]
     content: str
-    lead: str
+    leads: tuple[str, ...]
     support: tuple[str, ...]
     timeline: Timeline
-    output: str
+    output: Optional[str]
+    lead_cell: str = ""
+    support_cell: str = ""
+    number: str = ""
+    fields: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     implements: tuple[str, ...] = ()
     note: Optional[str] = None
+    appendix_id: Optional[str] = None   # None: a task record in the body
+    group_path: tuple[str, ...] = ()    # ids of the enclosing groups, outermost first
 
 
 @dataclass(frozen=True)
 class TaskGroup:
-    """A group row of the Phụ lục (I, II, …) and its tasks."""
+    """A group row of a Phụ lục (A, I, 5.1, …): its tasks and sub-groups."""
 
     id: str
-    numeral: str
+    numeral: str            # the printed number ("I", "5.1", "" when none)
     title: str
     tasks: tuple[Task, ...]
+    groups: tuple["TaskGroup", ...] = ()
+    level: int = 0
+    form: str = "stt"       # "stt": number in the STT cell; "merged": one cell "I. TITLE"
+    separator: str = ". "
+    bold: bool = True
+
+    def walk(self) -> Iterator["TaskGroup"]:
+        yield self
+        for child in self.groups:
+            yield from child.walk()
+
+    @property
+    def all_tasks(self) -> tuple[Task, ...]:
+        """Tasks of this group and of its sub-groups, in printing order."""
+        return self.tasks + tuple(t for g in self.groups for t in g.all_tasks)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a task table: the heading as printed and the role it plays."""
+
+    role: str               # number, task, lead, support, timeline, output, field
+    heading: str
+    width_mm: float
+    key: Optional[str] = None       # role "field": the key in Task.fields
+    parent: Optional[str] = None    # merged heading above (two-row headers)
+    align: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class DataRow:
+    """A row of a data table: cells, or one merged ``group`` cell."""
+
+    cells: tuple[str, ...] = ()
+    group: Optional[str] = None
+    bold: bool = False
 
 
 @dataclass(frozen=True)
 class Appendix:
-    """The Phụ lục: its title, the task groups, and whether rows are illustrative."""
+    """One Phụ lục, as printed: label, title, attachment line, then a task
+    table (``kind == "tasks"``) or a data table (``kind == "table"``)."""
 
     title: str
-    groups: tuple[TaskGroup, ...]
+    groups: tuple[TaskGroup, ...] = ()
     illustrative: bool = False
     note: Optional[str] = None
+    id: str = "pl-1"
+    kind: str = "tasks"
+    label: str = "Phụ lục"
+    attachment: Optional[str] = None    # None: "(Kèm theo <reference of the plan>)"
+    columns: tuple[Column, ...] = ()
+    column_codes: tuple[str, ...] = ()
+    unit: Optional[str] = None
+    notes: tuple[str, ...] = ()
+    ungrouped: tuple[Task, ...] = ()    # tasks of a table without groups
+    header: tuple[tuple[HeaderCell, ...], ...] = ()   # data tables
+    widths_mm: tuple[float, ...] = ()                 # data tables
+    align: tuple[str, ...] = ()                       # data tables
+    data: tuple[DataRow, ...] = ()                    # data tables
 
     @property
     def tasks(self) -> tuple[Task, ...]:
-        return tuple(task for group in self.groups for task in group.tasks)
+        return self.ungrouped + tuple(task for group in self.groups for task in group.all_tasks)
+
+    def walk_groups(self) -> Iterator[TaskGroup]:
+        for group in self.groups:
+            yield from group.walk()
+
+
+@dataclass(frozen=True)
+class RecordField:
+    field: str      # lead, support, timeline, output, or a key of Task.fields
+    label: str
+
+
+@dataclass(frozen=True)
+class RecordFormat:
+    """How a task record prints in the body: one paragraph per field,
+    ``<marker> <label> <value><suffix>``."""
+
+    fields: tuple[RecordField, ...]
+    marker: str = "-"
+    label_style: str = "plain"
+    suffix: str = ""
 
 
 @dataclass(frozen=True)
@@ -296,7 +377,7 @@ class Plan:
     signer: Signer
     reporting: ReportingRule
     registry: Registry
-    appendix: Appendix
+    appendices: tuple[Appendix, ...]
     #: the plan's own template folder (absolute), or None for the defaults
     template_dir: Optional[str] = None
     #: the folder the plan was loaded from (absolute); agencies' returns live under it
@@ -306,22 +387,48 @@ class Plan:
     #: assignment-letter settings (``letters:`` in plan.yaml): drafting_unit, recipients
     letters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     _tasks: Mapping[str, Task] = field(init=False, repr=False, compare=False)
+    _all_tasks: tuple[Task, ...] = field(init=False, repr=False, compare=False)
+    _led: Mapping[str, tuple[Task, ...]] = field(init=False, repr=False, compare=False)
+    _supported: Mapping[str, tuple[Task, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_tasks", MappingProxyType({t.id: t for t in self.appendix.tasks}))
+        body = tuple(b.task for s in self.sections for b in s.walk() if b.task is not None)
+        tasks = body + tuple(t for a in self.appendices for t in a.tasks)
+        object.__setattr__(self, "_all_tasks", tasks)
+        object.__setattr__(self, "_tasks", MappingProxyType({t.id: t for t in tasks}))
+        led: dict[str, list[Task]] = {}
+        supported: dict[str, list[Task]] = {}
+        for task in tasks:
+            leads = self.registry.expand_all(task.leads)
+            for agency_id in leads:
+                led.setdefault(agency_id, []).append(task)
+            for agency_id in self.registry.expand_all(task.support):
+                if agency_id not in leads:
+                    supported.setdefault(agency_id, []).append(task)
+        object.__setattr__(self, "_led", MappingProxyType({k: tuple(v) for k, v in led.items()}))
+        object.__setattr__(self, "_supported", MappingProxyType({k: tuple(v) for k, v in supported.items()}))
 
     # -- tasks -----------------------------------------------------------
     @property
     def tasks(self) -> tuple[Task, ...]:
-        """Every task of the appendix, in appendix order."""
-        return self.appendix.tasks
+        """Every task: records in the body first, then each appendix's rows, in printing order."""
+        return self._all_tasks
+
+    @property
+    def appendix(self) -> Appendix:
+        """The first task appendix (an empty one when the plan has none); plans
+        with several appendices should use :attr:`appendices`."""
+        for appendix in self.appendices:
+            if appendix.kind == "tasks":
+                return appendix
+        return Appendix(title="", id="")
 
     def task(self, task_id: str) -> Task:
         return self._tasks[task_id]
 
     def lead_agencies(self, task: Task) -> tuple[str, ...]:
         """Agency ids that lead ``task`` (each member when a group leads)."""
-        return self.registry.expand(task.lead)
+        return self.registry.expand_all(task.leads)
 
     def support_agencies(self, task: Task) -> tuple[str, ...]:
         """Agency ids that support ``task``, never including one of its leads."""
@@ -329,18 +436,16 @@ class Plan:
         return tuple(a for a in self.registry.expand_all(task.support) if a not in leads)
 
     def tasks_led_by(self, agency_id: str) -> tuple[Task, ...]:
-        return tuple(t for t in self.tasks if agency_id in self.lead_agencies(t))
+        """Tasks ``agency_id`` leads (itself or through a group), in plan order (indexed once)."""
+        return self._led.get(agency_id, ())
 
     def tasks_supported_by(self, agency_id: str) -> tuple[Task, ...]:
-        return tuple(t for t in self.tasks if agency_id in self.support_agencies(t))
+        """Tasks ``agency_id`` coordinates on (and does not lead), in plan order."""
+        return self._supported.get(agency_id, ())
 
     def agencies_with_tasks(self) -> tuple[str, ...]:
         """Agency ids that lead or support at least one task, in registry order."""
-        involved = set()
-        for task in self.tasks:
-            involved.update(self.lead_agencies(task))
-            involved.update(self.support_agencies(task))
-        return tuple(a for a in self.registry.agencies if a in involved)
+        return tuple(a for a in self.registry.agencies if a in self._led or a in self._supported)
 
     # -- body --------------------------------------------------------------
     def responsibilities(self) -> tuple[tuple[tuple[str, ...], Block], ...]:

@@ -236,9 +236,8 @@ def _check(plan: Plan, doc: YamlDoc, stem: str, folder_period: str) -> list[Diag
             add(path, "KH066", f"nhiệm vụ '{task_id}' không có trong Phụ lục của kế hoạch"
                                f"{suggest(task_id, own or all_ids)}")
         elif agency_ok and task_id not in own:
-            lead = plan.task(task_id).lead
             add(path, "KH066", f"nhiệm vụ '{task_id}' không giao cho '{agency}' chủ trì hay phối hợp "
-                               f"(cơ quan chủ trì: {plan.registry.short_name(lead)})")
+                               f"(cơ quan chủ trì: {plan.task(task_id).lead_cell})")
     if agency_ok and isinstance(tasks, list):
         for task_id, role in own.items():
             if task_id not in seen:

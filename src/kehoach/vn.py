@@ -282,6 +282,27 @@ def roman(n: int) -> str:
     return "".join(out)
 
 
+#: Letters used for lettered points (điểm) in Vietnamese documents, in order:
+#: a, b, c, d, đ, e, g, h, i, k, l, m, n, o, p, q, r, s, t, u, v, x, y — no
+#: ă/â/ê/ô/ơ/ư and no f, j, w, z (the order of Nghị định 30's examples and of
+#: legal drafting, Luật Ban hành văn bản QPPL).
+POINT_LETTERS = (
+    "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t",
+    "u", "v", "x", "y",
+)
+
+
+def letter(n: int, upper: bool = False) -> str:
+    """The ``n``-th point letter (1 → ``a``, 5 → ``đ``, 6 → ``e``, 7 → ``g``);
+    past ``y`` the letters double (``aa``, ``bb``…), as drafters do."""
+    _check_int("n", n)
+    if n < 1:
+        raise ValueError(f"point letters start at 1, got {n}")
+    count, index = divmod(n - 1, len(POINT_LETTERS))
+    out = POINT_LETTERS[index] * (count + 1)
+    return out.upper() if upper else out
+
+
 # ---------------------------------------------------------------------------
 # Vietnamese collation
 # ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from .._version import __version__
 from ..model import Plan, Task
 from ..periods import Period, periods
 from ..render.package import source_date_epoch
-from .common import reference, short_date, timeline_text
+from .common import reference, short_date
 
 KIND = "calendar"
 OFFICE = "tong-hop"
@@ -35,13 +35,9 @@ def path(name: str) -> str:
 
 
 def task_deadline(task: Task) -> Optional[dt.date]:
-    """The day a task is due, or None for recurring/continuous tasks."""
-    timeline = task.timeline
-    if timeline.kind == "date":
-        return timeline.deadline
-    if timeline.kind in ("year", "range"):
-        return dt.date(timeline.end_year, 12, 31)
-    return None
+    """The day a task is due (from its wording, or its explicit ``due:``), or
+    None for recurring, continuous, open-ended or unrecognised timelines."""
+    return task.timeline.deadline
 
 
 def _stamp() -> dt.datetime:
@@ -92,8 +88,8 @@ def _task_event(plan: Plan, task: Task, who: str, role: str) -> Optional[Event]:
         f"{plan.id}.{who}.nhiem-vu.{task.id}@kehoach",
         day,
         f"Hạn nhiệm vụ {task.id} ({role}): {task.content[:80]}{'…' if len(task.content) > 80 else ''}",
-        f"{task.content}\nCơ quan chủ trì: {plan.registry.name(task.lead)}.\n"
-        f"Thời gian thực hiện: {timeline_text(task.timeline)}.\nSản phẩm: {task.output}",
+        f"{task.content}\nCơ quan chủ trì: {task.lead_cell}.\n"
+        f"Thời gian thực hiện: {task.timeline.text}." + (f"\nSản phẩm: {task.output}" if task.output else ""),
         "Nhiệm vụ",
     )
 

@@ -63,15 +63,3 @@ def period_context(per) -> dict:
 def lower_first(text: str) -> str:
     """"Triển khai thực hiện …" → "triển khai thực hiện …" (for "về …" clauses)."""
     return text[:1].lower() + text[1:] if text else text
-
-
-def timeline_text(timeline) -> str:
-    """Thời gian thực hiện as documents print it: "Năm 2025", "2025 - 2030",
-    "30/6/2025", "Hằng năm", "Thường xuyên"."""
-    if timeline.kind == "year":
-        return f"Năm {timeline.start_year}"
-    if timeline.kind == "range":
-        return f"{timeline.start_year} - {timeline.end_year}"
-    if timeline.kind == "date":
-        return short_date(timeline.deadline)
-    return timeline.text

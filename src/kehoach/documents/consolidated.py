@@ -40,7 +40,7 @@ def context(plan: Plan, c: Consolidation) -> dict:
             r = by_task[task.id]
             rows.append({
                 "group": False, "stt": task.id, "content": task.content,
-                "lead": registry.name(task.lead), "status": _status(r),
+                "lead": task.lead_cell, "status": _status(r),
                 "results": _names(plan, r.results), "difficulties": _names(plan, r.difficulties + r.proposals),
             })
     header = header_context(plan)
@@ -119,7 +119,7 @@ def markdown(plan: Plan, c: Consolidation) -> str:
     lines += ["", "## Chưa gửi báo cáo", ""]
     lines += [f"- {registry.name(a.agency_id)}{' (quá hạn)' if a.overdue else ''}" for a in missing] or ["Không có."]
     lines += ["", "## Nhiệm vụ chưa có báo cáo", ""]
-    lines += [f"- {t.task.id}: {_cell(t.task.content)} (chủ trì: {registry.name(t.task.lead)})"
+    lines += [f"- {t.task.id}: {_cell(t.task.content)} (chủ trì: {t.task.lead_cell})"
               for t in c.tasks_without_answer] or ["Không có."]
     lines += ["", "## Kết quả theo nhiệm vụ", ""]
     by_task = {r.task.id: r for r in c.tasks}
@@ -128,6 +128,6 @@ def markdown(plan: Plan, c: Consolidation) -> str:
         for task in group.tasks:
             r = by_task[task.id]
             results = "; ".join(f"{registry.short_name(a)}: {t}" for a, t in r.results)
-            lines.append(f"| {task.id} | {_cell(task.content)} | {_cell(registry.name(task.lead))} | {_status(r)} | {_cell(results)} |")
+            lines.append(f"| {task.id} | {_cell(task.content)} | {_cell(task.lead_cell)} | {_status(r)} | {_cell(results)} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

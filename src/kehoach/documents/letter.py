@@ -10,9 +10,9 @@ in ``templates/letter.docx``; this module supplies only data.
 from __future__ import annotations
 
 from .. import vn
-from ..model import Plan
+from ..model import Plan, Task
 from ..periods import periods
-from .common import header_context, lower_first, period_context, reference, signer_context, timeline_text
+from .common import header_context, lower_first, period_context, reference, signer_context
 
 KIND = "letter"
 TEMPLATE = "letter.docx"
@@ -33,6 +33,21 @@ def agencies(plan: Plan) -> tuple[str, ...]:
     return plan.agencies_with_tasks()
 
 
+def split_support(plan: Plan, agency_id: str) -> tuple[list[Task], dict[str, list[Task]]]:
+    """Tasks ``agency_id`` coordinates on: those naming it directly, and those
+    reaching it only as a member of a coordinating group (by group id, in plan
+    order) — the letter lists the first in full and summarises the second."""
+    direct: list[Task] = []
+    via_group: dict[str, list[Task]] = {}
+    for task in plan.tasks_supported_by(agency_id):
+        if agency_id in task.support:
+            direct.append(task)
+            continue
+        group = next((ref for ref in task.support if agency_id in plan.registry.expand(ref)), None)
+        via_group.setdefault(group or "", []).append(task)
+    return direct, via_group
+
+
 def context(plan: Plan, agency_id: str) -> dict:
     registry = plan.registry
     d = plan.document
@@ -40,28 +55,34 @@ def context(plan: Plan, agency_id: str) -> dict:
     unit = letters.get("drafting_unit", DEFAULT_UNIT)
     lead = [
         {
-            "id": t.id,
+            "id": t.number or t.id,
             "content": t.content,
-            "support": "; ".join(registry.name(r) for r in t.support),
-            "timeline": timeline_text(t.timeline),
-            "output": t.output,
+            "support": t.support_cell,
+            "timeline": t.timeline.text,
+            "output": t.output or "",
         }
         for t in plan.tasks_led_by(agency_id)
     ]
+    direct, via_group = split_support(plan, agency_id)
     support = [
         {
-            "id": t.id,
+            "id": t.number or t.id,
             "content": t.content,
-            "lead": registry.name(t.lead),
-            "timeline": timeline_text(t.timeline),
-            "output": t.output,
+            "lead": t.lead_cell,
+            "timeline": t.timeline.text,
+            "output": t.output or "",
         }
-        for t in plan.tasks_supported_by(agency_id)
+        for t in direct
+    ]
+    member_tasks = [
+        {"group": registry.name(group), "count": len(tasks),
+         "numbers": ("số " + ", ".join(t.number or t.id for t in tasks)) if len(tasks) > 1 else f"số {tasks[0].number or tasks[0].id}"}
+        for group, tasks in via_group.items()
     ]
     numbers = iter(f"{i}." for i in range(1, 4))
     sections = {
         "lead": next(numbers) if lead else "",
-        "support": next(numbers) if support else "",
+        "support": next(numbers) if support or member_tasks else "",
         "reporting": next(numbers),
     }
     reports = agency_id in plan.reporters()
@@ -82,6 +103,7 @@ def context(plan: Plan, agency_id: str) -> dict:
         "sections": sections,
         "lead_tasks": lead,
         "support_tasks": support,
+        "member_tasks": member_tasks,
         "reports": reports,
         "reporting": {
             "to": registry.short_name(rule.to),

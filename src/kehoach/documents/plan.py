@@ -1,15 +1,19 @@
 """The plan document (Kế hoạch, Mẫu 1.4) with its Phụ lục (Mẫu 2.1).
 
 :func:`context` flattens the model into what ``templates/plan.docx`` renders:
-the body as a list of paragraphs, each with a bold ``lead`` and a regular
-``text`` part, and the appendix as a list of rows (group rows and task rows).
+the body as a list of paragraphs (runs ``pre``, bold ``lead``, italic
+``italic``, ``text``; task records written in the body become paragraphs
+too), and the appendices as escaped OOXML (:mod:`kehoach.templating.tables`),
+since each appendix declares its own columns, groups and header rows.
 """
 
 from __future__ import annotations
 
 from .. import vn
-from ..model import Block, Plan
-from .common import header_context, recipient_lines, reference, signer_context, timeline_text
+from ..model import Appendix, Block, Column, Plan, RecordFormat, Task, TaskGroup
+from ..templating.profile import DEFAULT, StyleProfile
+from ..templating.tables import AppendixSpec, Cell, Row, TableSpec, appendices_xml
+from .common import header_context, recipient_lines, reference, signer_context
 
 KIND = "plan"
 TEMPLATE = "plan.docx"
@@ -28,43 +32,207 @@ def _paragraphs(block: Block) -> list[dict]:
     else:
         lead = ""
         text = f"{prefix} {block.text}" if prefix else (block.text or "")
-    out = [{"kind": "paragraph", "lead": lead, "text": text}]
+    out = [_paragraph(lead=lead, text=text)]
+    if block.task is not None and block.record is not None:
+        out.extend(_record(block.task, block.record))
     for child in block.children:
         out.extend(_paragraphs(child))
+    return out
+
+
+def _paragraph(*, pre: str = "", lead: str = "", italic: str = "", text: str = "", kind: str = "paragraph") -> dict:
+    """A body paragraph: plain ``pre``, bold ``lead``, italic ``italic``, plain ``text``."""
+    return {"kind": kind, "pre": pre, "lead": lead, "italic": italic, "text": text}
+
+
+def record_value(task: Task, name: str) -> str:
+    """The printed value of one field of a task record (blank: not printed)."""
+    values = {"lead": task.lead_cell, "support": task.support_cell, "timeline": task.timeline.text,
+              "output": task.output or ""}
+    return values[name] if name in values else task.fields.get(name, "")
+
+
+def _record(task: Task, fmt: RecordFormat) -> list[dict]:
+    """A task written in the body: one paragraph per non-blank field,
+    ``<marker> <label> <value><suffix>`` with the label in the chosen style."""
+    out = []
+    pre = f"{fmt.marker} " if fmt.marker else ""
+    for f in fmt.fields:
+        value = record_value(task, f.field)
+        if not value:
+            continue
+        text = f" {value}{fmt.suffix}"
+        if fmt.label_style == "bold":
+            out.append(_paragraph(pre=pre, lead=f.label, text=text))
+        elif fmt.label_style == "italic":
+            out.append(_paragraph(pre=pre, italic=f.label, text=text))
+        else:
+            out.append(_paragraph(pre=pre, text=f"{f.label}{text}"))
     return out
 
 
 def body(plan: Plan) -> list[dict]:
     out: list[dict] = []
     for section in plan.sections:
-        out.append({"kind": "heading", "lead": "", "text": f"{section.numeral}. {section.title}"})
+        out.append(_paragraph(kind="heading", text=f"{section.numeral}. {section.title}"))
         for block in section.blocks:
             out.extend(_paragraphs(block))
     return out
 
 
 def appendix_rows(plan: Plan) -> list[dict]:
-    """Group rows (I, II, …) across the table, then the tasks, agency names as
-    the registry spells them (a group lead shows the group's collective name)."""
-    names = plan.registry.name
+    """The first task appendix as flat rows (group rows, then task rows) with the
+    six classic cells: the context of templates written before appendices had
+    declared columns (an office's own ``plan.docx`` may still loop over it)."""
     rows: list[dict] = []
-    for group in plan.appendix.groups:
+    for group in plan.appendix.walk_groups():
         rows.append({"group": True, "stt": group.numeral, "title": group.title})
-        for task in group.tasks:
-            rows.append({
-                "group": False,
-                "stt": task.id,
-                "content": task.content,
-                "lead": names(task.lead),
-                "support": "; ".join(names(ref) for ref in task.support),
-                "timeline": timeline_text(task.timeline),
-                "output": task.output,
-            })
-    return rows
+        rows.extend(_classic_row(task) for task in group.tasks)
+    return [_classic_row(t) for t in plan.appendix.ungrouped] + rows
 
 
-def context(plan: Plan) -> dict:
-    """Everything ``plan.docx`` needs, as plain data (no model objects)."""
+def _classic_row(task: Task) -> dict:
+    return {"group": False, "stt": task.number, "content": task.content, "lead": task.lead_cell,
+            "support": task.support_cell, "timeline": task.timeline.text, "output": task.output or ""}
+
+
+# -- appendices as printed: declared columns, nested groups, data tables ------------
+
+_CENTRED_ROLES = frozenset({"number", "timeline"})
+
+
+def _default_width(column: Column, p: StyleProfile) -> float:
+    return column.width_mm or {
+        "number": p.col_stt_mm, "task": p.col_task_mm, "lead": p.col_lead_mm, "support": p.col_support_mm,
+        "timeline": p.col_timeline_mm, "output": p.col_output_mm,
+    }.get(column.role, p.col_timeline_mm)
+
+
+def _fit(widths: list[float], total: float) -> tuple[float, ...]:
+    """Widths scaled to fill the landscape text width, keeping their proportions."""
+    whole = sum(widths) or 1.0
+    return tuple(total * w / whole for w in widths)
+
+
+def _header_rows(rows: list[list[tuple[str, int, int]]], width: int, style: str = "KHBangTieuDe") -> list[Row]:
+    """Header rows from ``(text, colspan, rowspan)`` cells: a cell spanning rows
+    continues (vertically merged) in the rows below it."""
+    out: list[Row] = []
+    covered: dict[int, tuple[int, int]] = {}   # column -> (rows left, colspan)
+    for cells in rows:
+        row: list[Cell] = []
+        column = 0
+        queue = list(cells)
+        while column < width and (queue or column in covered):
+            if column in covered:
+                left, span = covered[column]
+                row.append(Cell(colspan=span, style=style, continued=True))
+                if left <= 1:
+                    del covered[column]
+                else:
+                    covered[column] = (left - 1, span)
+                column += span
+                continue
+            text, colspan, rowspan = queue.pop(0)
+            row.append(Cell(text, colspan=colspan, rowspan=rowspan, style=style))
+            if rowspan > 1:
+                covered[column] = (rowspan - 1, colspan)
+            column += colspan
+        out.append(Row(tuple(row), header=True))
+    return out
+
+
+def _task_table(appendix: Appendix, p: StyleProfile) -> TableSpec:
+    columns = appendix.columns
+    n = len(columns)
+    widths = _fit([_default_width(c, p) for c in columns], p.landscape_text_width_mm)
+    if any(c.parent for c in columns):
+        top: list[tuple[str, int, int]] = []
+        bottom: list[tuple[str, int, int]] = []
+        i = 0
+        while i < n:
+            parent = columns[i].parent
+            if not parent:
+                top.append((columns[i].heading, 1, 2))
+                i += 1
+                continue
+            j = i
+            while j < n and columns[j].parent == parent:
+                bottom.append((columns[j].heading, 1, 1))
+                j += 1
+            top.append((parent, j - i, 1))
+            i = j
+        rows = _header_rows([top, bottom], n)
+    else:
+        rows = _header_rows([[(c.heading, 1, 1) for c in columns]], n)
+    if appendix.column_codes:
+        rows += _header_rows([[(code, 1, 1) for code in appendix.column_codes]], n, "KHBangGiua")
+
+    def task_row(task: Task) -> Row:
+        cells = []
+        for c in columns:
+            value = {
+                "number": task.number, "task": task.content, "lead": task.lead_cell,
+                "support": task.support_cell, "timeline": task.timeline.text, "output": task.output or "",
+            }.get(c.role, task.fields.get(c.key or "", ""))
+            style = "KHBangGiua" if c.role in _CENTRED_ROLES and not c.align else "KHBang"
+            cells.append(Cell(value, style=style, align=c.align))
+        return Row(tuple(cells))
+
+    def group_rows(group: TaskGroup) -> list[Row]:
+        style = "KHBangNhom" if group.bold else "KHBang"
+        if group.form == "stt" and columns[0].role == "number" and n > 1:
+            head = [Cell(group.numeral, style=style, align="center"), Cell(group.title, colspan=n - 1, style=style)]
+        else:
+            text = f"{group.numeral}{group.separator}{group.title}" if group.numeral else group.title
+            head = [Cell(text, colspan=n, style=style)]
+        out = [Row(tuple(head))]
+        out += [task_row(t) for t in group.tasks]
+        for child in group.groups:
+            out += group_rows(child)
+        return out
+
+    rows += [task_row(t) for t in appendix.ungrouped]
+    for group in appendix.groups:
+        rows += group_rows(group)
+    return TableSpec(widths, tuple(rows))
+
+
+def _data_table(appendix: Appendix, p: StyleProfile) -> TableSpec:
+    width = sum(c.colspan for c in appendix.header[0])
+    widths = _fit(list(appendix.widths_mm) or [1.0] * width, p.landscape_text_width_mm)
+    rows = _header_rows([[(c.text, c.colspan, c.rowspan) for c in r] for r in appendix.header], width)
+    if appendix.column_codes:
+        rows += _header_rows([[(code, 1, 1) for code in appendix.column_codes]], width, "KHBangGiua")
+    align = list(appendix.align) + [None] * width
+    for r in appendix.data:
+        if r.group is not None:
+            rows.append(Row((Cell(r.group, colspan=width, style="KHBangNhom" if r.bold else "KHBang"),)))
+        else:
+            rows.append(Row(tuple(Cell(text, style="KHBang", align=align[i], bold=r.bold)
+                                  for i, text in enumerate(r.cells))))
+    return TableSpec(widths, tuple(rows))
+
+
+def appendix_specs(plan: Plan, p: StyleProfile) -> list[AppendixSpec]:
+    """What each appendix prints, in order."""
+    out = []
+    for index, a in enumerate(plan.appendices):
+        notes = tuple(("KHNoiDung", text) for text in a.notes)
+        if a.illustrative and a.note:
+            notes += (("KHCanCu", a.note),)
+        table = _data_table(a, p) if a.kind == "table" else _task_table(a, p)
+        out.append(AppendixSpec(
+            label=a.label, title=a.title,
+            attachment=a.attachment if a.attachment is not None else f"(Kèm theo {reference(plan)})",
+            table=table, unit=a.unit, notes=notes, first=index == 0,
+        ))
+    return out
+
+
+def context(plan: Plan, profile: StyleProfile = DEFAULT) -> dict:
+    """Everything ``plan.docx`` needs, as plain data (no model objects);
+    ``appendices_xml`` is the appendices already written as escaped OOXML."""
     return {
         "header": header_context(plan),
         "type_name": vn.upper(plan.document.type_name),
@@ -74,8 +242,10 @@ def context(plan: Plan) -> dict:
         "closing": plan.closing,
         "recipients": recipient_lines(plan.recipients),
         "signer": signer_context(plan.signer),
+        "appendices": [a.id for a in plan.appendices],
+        "appendices_xml": appendices_xml(appendix_specs(plan, profile), profile),
         "appendix": {
-            "title": vn.upper(plan.appendix.title),
+            "title": plan.appendix.title,
             "reference": reference(plan),
             "rows": appendix_rows(plan),
             "note": plan.appendix.note if plan.appendix.illustrative else "",

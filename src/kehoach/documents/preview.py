@@ -20,6 +20,8 @@ import re
 
 from .. import vn
 from ..model import Plan
+from ..templating.profile import DEFAULT
+from ..templating.tables import TableSpec
 from . import plan as plan_document
 
 __all__ = ["KIND", "PATH", "markdown"]
@@ -35,9 +37,6 @@ PHU_LUC = "Phụ lục"
 #: The draft blank as the preview shows it.
 BLANK = "…"
 
-TABLE_HEADER = ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện",
-                "Sản phẩm, kết quả")
-TABLE_ALIGN = (":---:", "---", "---", "---", ":---:", "---")
 
 # -- escaping ------------------------------------------------------------------------
 
@@ -111,6 +110,34 @@ def _row(cells) -> str:
     return "|" + "".join(f" {c} |" if c else " |" for c in cells)
 
 
+def _table(table: TableSpec) -> list[str]:
+    """A GFM table: header rows folded into one heading per column (a merged
+    parent heading and its sub-heading joined with " / "); merged body cells
+    print their text in their first column."""
+    width = sum(c.colspan for c in table.rows[0].cells)
+    headings: list[list[str]] = [[] for _ in range(width)]
+    body: list[str] = []
+    styles: list[str] | None = None   # cell styles of the first full row: centred columns
+    for row in table.rows:
+        if row.header and not body:
+            column = 0
+            for cell in row.cells:
+                if not cell.continued and cell.text:
+                    for i in range(column, column + cell.colspan):
+                        headings[i].append(cell.text)
+                column += cell.colspan
+            continue
+        cells: list[str] = []
+        for cell in row.cells:
+            bold = cell.bold or cell.style == "KHBangNhom"
+            cells += [_cell(cell.text, bold=bold)] + [""] * (cell.colspan - 1)
+        body.append(_row(cells))
+        if len(row.cells) == width and styles is None:
+            styles = [c.style for c in row.cells]
+    align = [":---:" if (styles or [""] * width)[i] == "KHBangGiua" else "---" for i in range(width)]
+    return [_row([_cell(" / ".join(h)) for h in headings]), _row(align)] + body
+
+
 def _blanks(text: str) -> str:
     """The draft blanks of the number, the date and the reference line as "…"."""
     blank = vn.DEFAULT_BLANK
@@ -149,6 +176,12 @@ def markdown(plan: Plan) -> str:
     for p in ctx["body"]:
         if p["kind"] == "heading":
             out += [_heading(2, p["text"]), ""]
+        elif p["pre"] or p["italic"]:
+            # a task record written in the body: marker, label (bold or italic), value
+            runs = [_line_start(_text(p["pre"]).strip()) if p["pre"] else ""]
+            runs += [f"**{_text(p['lead']).strip()}**" if p["lead"] else "",
+                     f"*{_text(p['italic']).strip()}*" if p["italic"] else "", _text(p["text"]).rstrip()]
+            out += [" ".join(r for r in runs[:1] if r) + (" " if runs[0] else "") + "".join(runs[1:]), ""]
         else:
             para = _para(p["text"], lead=p["lead"])
             if para:
@@ -168,19 +201,16 @@ def markdown(plan: Plan) -> str:
     if signer["name"]:
         out += [_para(signer["name"], wrap="**"), ""]
 
-    # the Phụ lục
-    appendix = ctx["appendix"]
-    out += ["---", "", _heading(2, PHU_LUC), "", _para(appendix["title"], wrap="**"), "",
-            f"*(Kèm theo {_cell(_blanks(appendix['reference']))})*", "",
-            _row(TABLE_HEADER), _row(TABLE_ALIGN)]
-    for row in appendix["rows"]:
-        if row["group"]:
-            out.append(_row([_cell(row["stt"], bold=True), _cell(row["title"], bold=True), "", "", "", ""]))
-        else:
-            out.append(_row([_cell(row[k]) for k in ("stt", "content", "lead", "support", "timeline", "output")]))
-    out.append("")
-    if appendix["note"]:
-        out += [_para(appendix["note"], wrap="*"), ""]
+    # the Phụ lục, each as printed: label, title, attachment line, table, notes
+    for spec in plan_document.appendix_specs(plan, DEFAULT):
+        out += ["---", "", _heading(2, spec.label), "", _para(spec.title, wrap="**"), ""]
+        if spec.attachment:
+            out += [f"*{_cell(_blanks(spec.attachment))}*", ""]
+        if spec.unit:
+            out += [_para(spec.unit), ""]
+        out += _table(spec.table) + [""]
+        for _, note in spec.notes:
+            out += [_para(note, wrap="*" if _ == "KHCanCu" else ""), ""]
 
     text = "\n".join(out).rstrip("\n") + "\n"
     return vn.nfc(text)

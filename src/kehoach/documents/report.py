@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import vn
 from ..model import Plan
 from ..periods import Period
-from .common import period_context, reference, timeline_text
+from .common import period_context, reference
 
 KIND = "report-template"
 TEMPLATE = "report.docx"
@@ -63,8 +63,8 @@ def context(plan: Plan, per: Period, agency_id: str) -> dict:
             "stt": t.id,
             "content": t.content,
             "role": role,
-            "lead": registry.name(t.lead),
-            "timeline": timeline_text(t.timeline),
+            "lead": t.lead_cell,
+            "timeline": t.timeline.text,
         })
     due = per.due
     rule = plan.reporting

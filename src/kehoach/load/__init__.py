@@ -5,7 +5,7 @@ A plan directory holds three files, each with its own schema:
 ``plan.yaml``      the document: issuer, number, date, subject, bases, body,
                    recipients, signer, reporting rule
 ``agencies.yaml``  the registry of agencies and named groups
-``tasks.yaml``     the Phụ lục: task groups and tasks
+``tasks.yaml``     the Phụ lục (one or several; optional when the plan has none)
 
 :func:`check_plan` returns every diagnostic; :func:`load_plan` returns the
 model or raises :class:`~kehoach.diagnostics.PlanError` carrying them all.
@@ -23,15 +23,18 @@ from typing import Any, Optional
 from .. import vn
 from ..diagnostics import Diagnostic, PlanError, has_errors, make, sort
 from ..model import (
-    Agency, AgencyGroup, Appendix, Block, DocumentMeta, Issuer, Plan, Recipient, Registry,
-    ReportingRule, Section, Signer, Task, TaskGroup, Timeline,
+    Agency, AgencyGroup, Block, DocumentMeta, Issuer, Plan, Recipient, RecordFormat, Registry,
+    ReportingRule, Section, Signer,
 )
-from .refs import ANNUAL, CONTINUOUS, check_references
+from .appendix import build_appendices, build_task, record_format
+from .refs import check_references
 from .schema import validate
 from .yamlread import YamlDoc, read_yaml
 
 #: kind -> file name inside a plan directory
 PLAN_FILES = {"plan": "plan.yaml", "agencies": "agencies.yaml", "tasks": "tasks.yaml"}
+#: a plan without any appendix (tasks, if any, written in the body) has no tasks.yaml
+OPTIONAL_FILES = frozenset({"tasks"})
 
 __all__ = ["PLAN_FILES", "check_plan", "load_plan", "plan_dir"]
 
@@ -67,7 +70,8 @@ def check_plan(path: str | os.PathLike) -> tuple[Optional[Plan], list[Diagnostic
         file = folder / name
         shown = _display(file)
         if not file.is_file():
-            out.append(make(shown, 1, 1, "KH037", f"thiếu tệp '{name}' trong thư mục kế hoạch"))
+            if kind not in OPTIONAL_FILES:
+                out.append(make(shown, 1, 1, "KH037", f"thiếu tệp '{name}' trong thư mục kế hoạch"))
             docs[kind] = YamlDoc(shown)
             continue
         doc, problems = read_yaml(file, shown)
@@ -112,21 +116,10 @@ def _date(value: Optional[str]) -> Optional[dt.date]:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _timeline(text: str) -> Timeline:
-    if text == ANNUAL:
-        return Timeline("annual", text)
-    if text == CONTINUOUS:
-        return Timeline("continuous", text)
-    if len(text) == 4:
-        return Timeline("year", text, int(text), int(text))
-    if len(text) == 9:
-        return Timeline("range", text, int(text[:4]), int(text[5:]))
-    day = dt.date.fromisoformat(text)
-    return Timeline("date", text, day.year, day.year, day)
-
-
-def _blocks(items: list[dict], prefix: str = "") -> tuple[Block, ...]:
-    """Blocks with their automatic numbers: ``1.``, then ``1.1.`` inside ``1.``."""
+def _blocks(items: list[dict], registry: Registry, records: RecordFormat, prefix: str = "",
+            section_id: str = "") -> tuple[Block, ...]:
+    """Blocks with their automatic numbers: ``1.``, then ``1.1.`` inside ``1.``;
+    a block with ``task:`` carries a task record (its text is the task's content)."""
     out = []
     counter = 0
     for item in items:
@@ -136,18 +129,25 @@ def _blocks(items: list[dict], prefix: str = "") -> tuple[Block, ...]:
             counter += 1
             number = f"{prefix}{counter}."
             child_prefix = number
+        fmt = record_format(item.get("record"), records) if "task" in item else None
+        task = None
+        if "task" in item:
+            task = build_task(item["task"], registry, content=item.get("text") or item.get("title", ""),
+                              group_id=section_id or None, group_path=(section_id,) if section_id else ())
         out.append(Block(
             title=item.get("title"),
             text=item.get("text"),
             number=number,
             marker=item.get("marker"),
             responsible=tuple(item.get("responsible", ())),
-            children=_blocks(item.get("content", []), child_prefix),
+            children=_blocks(item.get("content", []), registry, records, child_prefix, section_id),
+            task=task,
+            record=fmt,
         ))
     return tuple(out)
 
 
-def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: dict[str, Any]) -> Plan:
+def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: Optional[dict[str, Any]]) -> Plan:
     """Turn checked data into the typed model (assumes :func:`check_plan` passed)."""
     registry = Registry(
         agencies=MappingProxyType({
@@ -180,8 +180,9 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: dict[str,
         year=parts[0], month=parts[1], day=parts[2] if len(parts) == 3 else None,
         subject=d["subject"],
     )
+    records = record_format(plan.get("task_records"))
     sections = tuple(
-        Section(vn.roman(i), s["title"], _blocks(s["content"]))
+        Section(vn.roman(i), s["title"], _blocks(s["content"], registry, records, section_id=f"muc-{i}"))
         for i, s in enumerate(plan["sections"], 1)
     )
     signer_data = plan["signer"]
@@ -204,23 +205,13 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: dict[str,
         consolidated_due=MappingProxyType({**DEFAULT_CONSOLIDATED_DUE, **r.get("consolidated_due", {})}),
         open=tuple(str(p) for p in r.get("open", ())),
     )
-    groups = []
-    for i, g in enumerate(tasks["groups"], 1):
-        groups.append(TaskGroup(g["id"], vn.roman(i), g["title"], tuple(
-            Task(
-                id=t["id"], group_id=g["id"], content=t["content"], lead=t["lead"],
-                support=tuple(t.get("support", ())), timeline=_timeline(t["timeline"]),
-                output=t["output"], implements=tuple(t.get("implements", ())), note=t.get("note"),
-            )
-            for t in g["tasks"]
-        )))
-    appendix = Appendix(tasks["title"], tuple(groups), bool(tasks.get("illustrative", False)), tasks.get("note"))
+    appendices = build_appendices(tasks, registry)
     return Plan(
         id=plan["id"], level=plan["level"], issuer=issuer, document=document,
         start_year=plan["years"]["from"], end_year=plan["years"]["to"],
         bases=tuple(plan.get("bases", ())), sections=sections, closing=plan["closing"],
         recipients=tuple(Recipient(x["text"], x.get("ref")) for x in plan["recipients"]),
-        signer=signer, reporting=reporting, registry=registry, appendix=appendix,
+        signer=signer, reporting=reporting, registry=registry, appendices=appendices,
         style=MappingProxyType(dict(plan.get("style", {}))),
         letters=MappingProxyType({k: tuple(v) if isinstance(v, list) else v
                                   for k, v in plan.get("letters", {}).items()}),

@@ -14,17 +14,17 @@ from typing import Any, Iterator
 from ..diagnostics import Diagnostic, make
 from ..model import DEFAULT_CONSOLIDATED_DUE, DEFAULT_CUTOFF, DEFAULT_DUE
 from ..periods import KIND_NAMES, KINDS, month_day_problem, period_problem
+from ..timeline import parse_timeline
+from .appendix import appendix_items
 from .schema import suggest
 from .yamlread import YamlDoc
 
-_YEAR = re.compile(r"([0-9]{4})\Z")
-_RANGE = re.compile(r"([0-9]{4})-([0-9]{4})\Z")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})\Z")
 #: the schema's MM-DD pattern: what passes it is checked against the calendar here
 _MONTH_DAY = re.compile(r"(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\Z")
-ANNUAL = "Hằng năm"
-CONTINUOUS = "Thường xuyên"
+#: a day written in a timeline (30/11/2025, 2025-11-30): unrecognised only when impossible
+_DATE_LIKE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{4}-\d{2}-\d{2}")
 
 
 def _list(value: Any) -> list:
@@ -45,6 +45,8 @@ class _Checker:
         self.out: list[Diagnostic] = []
         self.agency_ids: dict[str, dict] = {}
         self.group_ids: dict[str, dict] = {}
+        #: every task seen, ``(file, path, data)``, for checks across tasks
+        self.all_tasks: list[tuple[YamlDoc, tuple, dict]] = []
 
     def add(self, doc: YamlDoc, path: tuple, code: str, message: str, *, key: bool = False) -> None:
         line, col = doc.where(path, key=key)
@@ -145,24 +147,67 @@ class _Checker:
             else:
                 self.years = (start, end)
 
-    # -- tasks.yaml -----------------------------------------------------------
+    # -- tasks.yaml and task records in the body -----------------------------
     def tasks_file(self) -> None:
         doc = self.tasks
         data = _dict(doc.data)
-        seen_groups: dict[str, int] = {}
         seen_tasks: dict[str, int] = {}
-        for g, group in enumerate(_list(data.get("groups"))):
-            group = _dict(group)
-            gid = _str(group.get("id"))
-            if gid is not None:
-                if gid in seen_groups:
-                    self.add(doc, ("groups", g, "id"), "KH031", f"mã nhóm nhiệm vụ '{gid}' đã dùng ở dòng {seen_groups[gid]}")
-                else:
-                    seen_groups[gid] = doc.where(("groups", g, "id"))[0]
-            for t, task in enumerate(_list(group.get("tasks"))):
-                self.task(doc, ("groups", g, "tasks", t), _dict(task), seen_tasks)
+        if "appendices" in data and ("groups" in data or "title" in data):
+            self.add(doc, ("appendices",), "KH071", "tasks.yaml dùng một trong hai dạng: appendices (đầy đủ) "
+                                                    "hoặc title + groups (dạng ngắn), không dùng cả hai", key=True)
+        elif isinstance(doc.data, dict) and "appendices" not in data:
+            for key in ("title", "groups"):
+                if key not in data:
+                    self.add(doc, (), "KH071", f"tasks.yaml dạng ngắn thiếu khóa '{key}' "
+                                               f"(hoặc dùng appendices: [...] để khai báo các phụ lục)")
+        seen_appendices: dict[str, int] = {}
+        for index, (path, appendix, _short) in enumerate(appendix_items(doc.data), 1):
+            aid = _str(appendix.get("id")) or f"pl-{index}"
+            if aid in seen_appendices:
+                self.add(doc, path + ("id",), "KH075", f"mã phụ lục '{aid}' đã dùng ở dòng {seen_appendices[aid]}")
+            else:
+                seen_appendices[aid] = doc.where(path)[0]
+            if appendix.get("kind") == "table":
+                self.data_table(doc, path, appendix)
+                continue
+            for c, column in enumerate(_list(appendix.get("columns"))):
+                if _dict(column).get("role") == "field" and "key" not in _dict(column):
+                    self.add(doc, path + ("columns", c), "KH072", "cột tự do (role: field) cần khóa 'key' "
+                                                                  "để lấy giá trị từ fields của nhiệm vụ")
+            seen_groups: dict[str, int] = {}
+            for gpath, group in _walk_groups(appendix.get("groups"), path + ("groups",)):
+                gid = _str(group.get("id"))
+                if gid is not None:
+                    if gid in seen_groups:
+                        self.add(doc, gpath + ("id",), "KH031", f"mã nhóm nhiệm vụ '{gid}' đã dùng ở dòng {seen_groups[gid]}")
+                    else:
+                        seen_groups[gid] = doc.where(gpath + ("id",))[0]
+                for t, task in enumerate(_list(group.get("tasks"))):
+                    self.task(doc, gpath + ("tasks", t), _dict(task), seen_tasks)
+            for t, task in enumerate(_list(appendix.get("tasks"))):
+                self.task(doc, path + ("tasks", t), _dict(task), seen_tasks)
+        for path, block in _walk_blocks(_dict(self.plan.data).get("sections")):
+            if isinstance(block.get("task"), dict):
+                self.task(self.plan, path + ("task",), block["task"], seen_tasks)
+
+    def data_table(self, doc: YamlDoc, path: tuple, appendix: dict) -> None:
+        """Rows of a data table have as many cells as the header has columns."""
+        header = [row for row in _list(appendix.get("header")) if isinstance(row, list)]
+        if not header:
+            self.add(doc, path, "KH073", "bảng số liệu (kind: table) cần dòng tiêu đề 'header'")
+            return
+        width = sum(_dict(c).get("colspan", 1) if isinstance(c, dict) else 1 for c in header[0])
+        for key in ("widths", "align", "column_codes"):
+            values = appendix.get(key)
+            if isinstance(values, list) and values and len(values) != width:
+                self.add(doc, path + (key,), "KH073", f"'{key}' có {len(values)} giá trị nhưng bảng có {width} cột")
+        for r, row in enumerate(_list(appendix.get("data"))):
+            cells = row if isinstance(row, list) else _dict(row).get("cells")
+            if isinstance(cells, list) and len(cells) != width:
+                self.add(doc, path + ("data", r), "KH073", f"dòng có {len(cells)} ô nhưng bảng có {width} cột")
 
     def task(self, doc: YamlDoc, path: tuple, task: dict, seen: dict[str, int]) -> None:
+        self.all_tasks.append((doc, path, task))
         tid = _str(task.get("id"))
         if tid is not None:
             if tid in seen:
@@ -170,44 +215,56 @@ class _Checker:
             else:
                 seen[tid] = doc.where(path + ("id",))[0]
         lead = task.get("lead")
-        self.ref(doc, path + ("lead",), lead, "cơ quan chủ trì")
+        leads = [lead] if isinstance(lead, str) else _list(lead)
+        lead_path = (lambda j: path + ("lead",)) if isinstance(lead, str) else (lambda j: path + ("lead", j))
+        known_leads = [ref for j, ref in enumerate(leads) if self.ref(doc, lead_path(j), ref, "cơ quan chủ trì")]
         support = _list(task.get("support"))
         in_groups = {member: ref for ref in support if isinstance(ref, str) and ref in self.group_ids
                      for member in self.members(ref)}
+        known_support = []
         for j, ref in enumerate(support):
             if not self.ref(doc, path + ("support", j), ref, "cơ quan phối hợp"):
                 continue
-            if ref == lead:
+            known_support.append(ref)
+            if ref in leads:
                 self.add(doc, path + ("support", j), "KH032",
                          f"'{ref}' là cơ quan chủ trì nên không được ghi là cơ quan phối hợp của chính nhiệm vụ này")
             elif ref in in_groups:
                 self.add(doc, path + ("support", j), "KH038",
                          f"'{ref}' đã thuộc nhóm '{in_groups[ref]}' trong danh sách phối hợp")
-        self.timeline(doc, path + ("timeline",), task.get("timeline"))
+        if self.have_registry and not known_leads and not known_support and not leads and not support \
+                and tid is not None:
+            self.add(doc, path + ("id",), "KH074", f"nhiệm vụ '{tid}' không giao cho cơ quan nào trong danh mục "
+                                                   f"(lead, support): không có trong công văn, báo cáo của cơ quan nào")
+        self.timeline(doc, path + ("timeline",), task.get("timeline"), has_due="due" in task)
+        due = _str(task.get("due"))
+        if due and _DATE.match(due):
+            try:
+                dt.date.fromisoformat(due)
+            except ValueError:
+                self.add(doc, path + ("due",), "KH034", f"hạn '{due}' không phải là ngày có thật")
 
     def members(self, ref: str) -> list[str]:
         if ref in self.group_ids:
             return [m for m in _list(self.group_ids[ref].get("members")) if isinstance(m, str)]
         return [ref]
 
-    def timeline(self, doc: YamlDoc, path: tuple, value: Any) -> None:
-        if not isinstance(value, str):
+    def timeline(self, doc: YamlDoc, path: tuple, value: Any, *, has_due: bool = False) -> None:
+        """The wording is printed as written; here only its meaning is judged."""
+        if not isinstance(value, str) or not value.strip():
             return
-        years: tuple[int, ...] = ()
-        if m := _DATE.match(value):
-            try:
-                dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                self.add(doc, path, "KH034", f"thời gian thực hiện '{value}' không phải là ngày có thật")
-                return
-            years = (int(m.group(1)),)
-        elif m := _RANGE.match(value):
-            years = (int(m.group(1)), int(m.group(2)))
-            if years[0] > years[1]:
-                self.add(doc, path, "KH033", f"khoảng năm '{value}' có năm bắt đầu sau năm kết thúc")
-                return
-        elif m := _YEAR.match(value):
-            years = (int(m.group(1)),)
+        meaning = parse_timeline(value)
+        if meaning.kind == "unknown":
+            if _DATE_LIKE.search(value):
+                self.add(doc, path, "KH034", f"thời gian thực hiện '{value}' có ngày tháng không có thật")
+            elif not has_due:
+                self.add(doc, path, "KH070", f"không nhận ra thời hạn trong '{value}': vẫn in nguyên văn, nhưng nhiệm "
+                                             f"vụ sẽ không có hạn trong lịch và báo cáo (khai báo due: YYYY-MM-DD nếu có hạn)")
+            return
+        if meaning.start and meaning.deadline and meaning.start > meaning.deadline:
+            self.add(doc, path, "KH033", f"thời gian '{value}' có thời điểm bắt đầu sau thời điểm kết thúc")
+            return
+        years = [y for y in (meaning.start_year, meaning.end_year) if y]
         if years and self.years and (min(years) < self.years[0] or max(years) > self.years[1]):
             self.add(doc, path, "KH033", f"thời gian thực hiện '{value}' nằm ngoài giai đoạn kế hoạch "
                                          f"{self.years[0]}-{self.years[1]}")
@@ -288,18 +345,25 @@ class _Checker:
                 reporters.update(self.members(ref))
         if not reporters:
             return
-        involved: dict[str, tuple] = {}
-        for g, group in enumerate(_list(_dict(self.tasks.data).get("groups"))):
-            for t, task in enumerate(_list(_dict(group).get("tasks"))):
-                task = _dict(task)
-                lead = task.get("lead")
-                if isinstance(lead, str) and self.known(lead):
-                    for member in self.members(lead):
-                        involved.setdefault(member, ("groups", g, "tasks", t, "lead"))
-        for agency, path in involved.items():
+        involved: dict[str, tuple[YamlDoc, tuple]] = {}
+        for doc, path, task in self.all_tasks:
+            lead = task.get("lead")
+            for j, ref in enumerate([lead] if isinstance(lead, str) else _list(lead)):
+                if isinstance(ref, str) and self.known(ref):
+                    for member in self.members(ref):
+                        involved.setdefault(member, (doc, path + (("lead",) if isinstance(lead, str) else ("lead", j))))
+        for agency, (doc, path) in involved.items():
             if agency not in reporters:
-                self.add(self.tasks, path, "KH039",
+                self.add(doc, path, "KH039",
                          f"'{agency}' chủ trì nhiệm vụ nhưng không thuộc danh sách phải báo cáo (reporting.reporters)")
+
+
+def _walk_groups(groups: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
+    """Every task group at any depth, with its path."""
+    for i, group in enumerate(_list(groups)):
+        if isinstance(group, dict):
+            yield path + (i,), group
+            yield from _walk_groups(group.get("groups"), path + (i, "groups"))
 
 
 def _walk_blocks(sections: Any) -> Iterator[tuple[tuple, dict]]:

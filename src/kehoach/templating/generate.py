@@ -50,6 +50,8 @@ workflow templates add :data:`WORKFLOW_STYLE_NAMES` (Kính gửi, the công văn
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -148,7 +150,7 @@ STYLE_NAMES: tuple[str, ...] = (
     "KH Số ký hiệu", "KH Địa danh ngày", "KH Tên loại", "KH Trích yếu", "KH Căn cứ",
     "KH Tên phần", "KH Nội dung", "KH Nơi nhận", "KH Nơi nhận dòng", "KH Chức vụ ký",
     "KH Người ký", "KH Số trang", "KH Phụ lục", "KH Tên phụ lục", "KH Kèm theo",
-    "KH Bảng", "KH Bảng giữa", "KH Bảng tiêu đề", "KH Bảng nhóm", "KH Đậm",
+    "KH Bảng", "KH Bảng giữa", "KH Bảng tiêu đề", "KH Bảng nhóm", "KH Đậm", "KH Nghiêng",
 )
 
 
@@ -220,6 +222,8 @@ def _style_specs(p: StyleProfile) -> list[_StyleSpec]:
                    **table),
         # Character style: the bold lead of a numbered item.
         _StyleSpec("KH Đậm", "KHDam", p.body_size, kind="character", bold=True),
+        # Character style: italic labels (task records written in the body).
+        _StyleSpec("KH Nghiêng", "KHNghieng", p.body_size, kind="character", italic=True),
     ]
     assert tuple(s.name for s in specs) == STYLE_NAMES
     return specs
@@ -677,6 +681,35 @@ def _end_document(document) -> bytes:
     return out.getvalue()
 
 
+_SECT_PR = re.compile(r"<w:sectPr[ >].*?</w:sectPr>", re.DOTALL)
+
+
+def _optional_last_section(data: bytes, condition: str) -> bytes:
+    """Make the last section exist only when ``condition`` holds.
+
+    In WordprocessingML the *last* section's properties are the body-level
+    ``w:sectPr`` and the first section ends with a paragraph carrying its own.
+    Without an appendix the plan must be one portrait section, so the
+    template's XML gets two Jinja conditions outside any text: the paragraph
+    that ends section 1 is kept only ``{% if condition %}``, and the final
+    ``w:sectPr`` is the landscape one then, section 1's otherwise.  docxtpl
+    leaves tags between elements alone; Jinja renders them like any other.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    xml = source.read("word/document.xml").decode("utf-8")
+    first, last = list(_SECT_PR.finditer(xml))[:1] + list(_SECT_PR.finditer(xml))[-1:]
+    p_start = max(xml.rfind("<w:p>", 0, first.start()), xml.rfind("<w:p ", 0, first.start()))
+    p_end = xml.index("</w:p>", first.end()) + len("</w:p>")
+    portrait = first.group(0)
+    xml = (xml[:p_start] + "{% if " + condition + " %}" + xml[p_start:p_end] + "{% endif %}" + xml[p_end:last.start()]
+           + "{% if " + condition + " %}" + last.group(0) + "{% else %}" + portrait + "{% endif %}" + xml[last.end():])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, xml.encode("utf-8") if info.filename == "word/document.xml" else source.read(info))
+    return out.getvalue()
+
+
 def _fill_cell(cell, items: Sequence[tuple[str, str | None]]) -> None:
     """Paragraphs ``(style, text)`` in a table cell, the first one in the cell's
     own initial paragraph; ``None`` text: an empty paragraph."""
@@ -814,24 +847,6 @@ def _column_table(document, total_mm: float, columns: Sequence[_Column], loop: s
 # --- plan.docx: Kế hoạch (Mẫu 1.4) + Phụ lục (Mẫu 2.1) -------------------------------------
 
 
-APPENDIX_HEADINGS = (
-    "STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện",
-    "Sản phẩm, kết quả",
-)
-
-
-def _appendix_table(document, p: StyleProfile) -> None:
-    widths = (p.col_stt_mm, p.col_task_mm, p.col_lead_mm, p.col_support_mm,
-              p.col_timeline_mm, p.col_output_mm)
-    cells = tuple(zip(
-        ("KH Bảng giữa", "KH Bảng", "KH Bảng", "KH Bảng", "KH Bảng giữa", "KH Bảng"),
-        ("{{ row.stt }}", "{{ row.content }}", "{{ row.lead }}", "{{ row.support }}",
-         "{{ row.timeline }}", "{{ row.output }}"),
-    ))
-    _bordered_table(document, widths, APPENDIX_HEADINGS, "{%tr for row in appendix.rows %}", cells,
-                    group=("{{ row.stt }}", "{{ row.title }}"))
-
-
 def build_plan_template(profile: StyleProfile = DEFAULT) -> bytes:
     """The Kế hoạch template (Mẫu 1.4 with a Phụ lục, Mẫu 2.1) as raw .docx bytes
     (not yet normalised; :func:`generate_templates` is the public entry point)."""
@@ -852,7 +867,9 @@ def build_plan_template(profile: StyleProfile = DEFAULT) -> bytes:
         ("KH Tên phần", "{{ p.text }}"),
         ("KH Nội dung", "{%p else %}"),
     ])
-    _para(document, "KH Nội dung", ("{{ p.lead }}", "KH Đậm"), "{{ p.text }}")
+    # Runs: plain marker of a task record, bold lead, italic label, text (empty runs print nothing).
+    _para(document, "KH Nội dung", "{{ p.pre }}", ("{{ p.lead }}", "KH Đậm"), ("{{ p.italic }}", "KH Nghiêng"),
+          "{{ p.text }}")
     _paras(document, [
         ("KH Nội dung", "{%p endif %}"),
         ("KH Nội dung", "{%p endfor %}"),
@@ -866,14 +883,12 @@ def build_plan_template(profile: StyleProfile = DEFAULT) -> bytes:
     ], _signer(p))
 
     # --- Section 2: the Phụ lục on landscape A4 (Mẫu 2.1), numbered from 1 ---
+    # Each appendix declares its own columns and groups: they arrive as escaped
+    # OOXML (kehoach.templating.tables).  A plan without appendices has no
+    # landscape section at all (see _optional_last_section).
     _appendix_section(document, p)
-    _appendix_heading(document, p, "{{ appendix.title }}", "(Kèm theo {{ appendix.reference }})")
-    _appendix_table(document, p)
-    _para(document, "KH Căn cứ", "{%p if appendix.note %}")
-    note = _para(document, "KH Căn cứ", "{{ appendix.note }}")
-    note.paragraph_format.space_before = Pt(p.space_after_pt)
-    _para(document, "KH Căn cứ", "{%p endif %}")
-    return _end_document(document)
+    _para(document, "KH Nội dung", "{{p appendices_xml }}")
+    return _optional_last_section(_end_document(document), "appendices")
 
 
 # --- letter.docx: công văn giao nhiệm vụ (Mẫu 1.5) --------------------------------------------
@@ -903,15 +918,24 @@ def build_letter_template(profile: StyleProfile = DEFAULT) -> bytes:
         ("KH Nội dung", "- Nhiệm vụ {{ t.id }}: {{ t.content }}"),
         ("KH Nội dung",
          "{% if t.support %}Cơ quan phối hợp: {{ t.support }}; thời gian thực hiện"
-         "{% else %}Thời gian thực hiện{% endif %}: {{ t.timeline }}; sản phẩm: {{ t.output }}"),
+         "{% else %}Thời gian thực hiện{% endif %}: {{ t.timeline }}"
+         "{% if t.output %}; sản phẩm: {{ t.output }}{% endif %}"),
         ("KH Nội dung", "{%p endfor %}"),
         ("KH Nội dung", "{%p endif %}"),
         # 2. Tasks it supports.
-        ("KH Tên phần", "{%p if support_tasks %}"),
+        ("KH Tên phần", "{%p if sections.support %}"),
         ("KH Tên phần", "{{ sections.support }} Nhiệm vụ phối hợp thực hiện"),
         ("KH Nội dung", "{%p for t in support_tasks %}"),
         ("KH Nội dung", "- Nhiệm vụ {{ t.id }}: {{ t.content }}"),
         ("KH Nội dung", "Cơ quan chủ trì: {{ t.lead }}; thời gian thực hiện: {{ t.timeline }}."),
+        ("KH Nội dung", "{%p endfor %}"),
+        # Tasks given to a whole group it belongs to: one line per group, not
+        # every row (a department named only as one of "các sở, ngành" would
+        # otherwise receive dozens of pages of other agencies' tasks).
+        ("KH Nội dung", "{%p for g in member_tasks %}"),
+        ("KH Nội dung",
+         "- Là thành viên của {{ g.group }}: phối hợp thực hiện {{ g.count }} nhiệm vụ "
+         "{{ g.numbers }} theo Phụ lục kèm theo Kế hoạch."),
         ("KH Nội dung", "{%p endfor %}"),
         ("KH Nội dung", "{%p endif %}"),
         # 3. Reporting.
