@@ -45,8 +45,8 @@ def test_task_deadline_rules(plan):
     for task in plan.tasks:
         t = task.timeline
         expected = {"date": t.deadline, "year": dt.date(t.start_year or 1, 12, 31) if t.start_year else None,
-                    "range": dt.date(t.end_year, 12, 31) if t.end_year else None,
-                    "annual": None, "continuous": None}[t.kind]
+                    "years": dt.date(t.end_year, 12, 31) if t.end_year else None,
+                    "yearly": None, "continuous": None}[t.kind]
         assert task_deadline(task) == expected
 
 

@@ -181,7 +181,7 @@ BIG_MARKDOWN = """\
 - Nhóm nhiệm vụ VI: tên nhóm: Tăng cường hợp ~~tác,~~ **tác quốc tế,** tranh thủ sự hỗ trợ của các tổ …
 - Nhóm nhiệm vụ VIII (mới): Sơ kết, tổng kết việc thực hiện Kế hoạch
 - Nhiệm vụ 1.1: cơ quan phối hợp — thêm: Thanh tra huyện Tam Đường; bỏ: Phòng Y tế
-- Nhiệm vụ 1.4: thời gian thực hiện đổi từ 2025 thành 2025 - 2026
+- Nhiệm vụ 1.4: thời gian thực hiện đổi từ Năm 2025 thành 2025 - 2026
 - Nhiệm vụ 2.1: nội dung: … trẻ em, ưu tiên trẻ em ở các ~~xã~~ **thôn, bản** đặc biệt khó khăn.
 - Nhiệm vụ 2.2: sản phẩm: … bài phát thanh, truyền hình bằng tiếng phổ ~~thông~~ **thông, tiếng Mông, tiếng Dao** \
 và tiếng ~~dân tộc thiểu số.~~ **Thái.**
@@ -258,7 +258,7 @@ def test_markdown_between_revisions(big):
 def test_json_is_json_and_summarised(big):
     data = to_json(big)
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
-    assert (data["format"], data["version"], data["equal"]) == ("kehoach-diff", 1, False)
+    assert (data["format"], data["version"], data["equal"]) == ("kehoach-diff", 2, False)
     assert data["summary"] == {
         "tasks_changed": 6, "tasks_added": 2, "tasks_removed": 1, "tasks_renumbered": 2, "tasks_moved": 1,
         "task_groups": 2, "agencies": 8, "document": 8, "body": 6, "reporting": 2,
@@ -280,9 +280,10 @@ def test_json_tasks(big):
     ]
     assert find(data, "tasks", "task_changed", "3.2", "lead") == {
         "kind": "task_changed", "id": "3.2", "field": "lead", "label": "Nhiệm vụ 3.2",
-        "old": {"id": "phong-y-te", "name": "Phòng Y tế"},
-        "new": {"id": "phong-vh-kh-tt", "name": "Phòng Văn hóa, Khoa học và Thông tin"},
-        "words": None, "added": [], "removed": [],
+        "old": [{"id": "phong-y-te", "name": "Phòng Y tế"}],
+        "new": [{"id": "phong-vh-kh-tt", "name": "Phòng Văn hóa, Khoa học và Thông tin"}],
+        "words": None, "added": [{"id": "phong-vh-kh-tt", "name": "Phòng Văn hóa, Khoa học và Thông tin"}],
+        "removed": [{"id": "phong-y-te", "name": "Phòng Y tế"}],
     }
     support = find(data, "tasks", "task_changed", "1.1", "support")
     assert support["added"] == [{"id": "thanh-tra", "name": "Thanh tra huyện Tam Đường"}]
@@ -309,14 +310,14 @@ def test_json_tasks(big):
                   "quyền trẻ em và thực hiện quyền trẻ em"},
         "content": "Tổ chức Diễn đàn trẻ em cấp huyện để trẻ em được bày tỏ ý kiến, nguyện vọng về các vấn đề "
                    "liên quan đến trẻ em.",
-        "lead": {"id": "huyen-doan", "name": "Huyện đoàn Tam Đường"},
+        "lead": [{"id": "huyen-doan", "name": "Huyện đoàn Tam Đường"}],
         "support": [{"id": "phong-y-te", "name": "Phòng Y tế và Xã hội"},
                     {"id": "phong-gd-dt", "name": "Phòng Giáo dục và Đào tạo"}],
         "timeline": "Hằng năm", "output": "Diễn đàn trẻ em cấp huyện được tổ chức hằng năm.",
     }
     removed = find(data, "tasks", "task_removed", "1.3")
     assert (removed["old"]["id"], removed["old"]["lead"], removed["new"]) == (
-        "1.3", {"id": "phong-gd-dt", "name": "Phòng Giáo dục và Đào tạo"}, None)
+        "1.3", [{"id": "phong-gd-dt", "name": "Phòng Giáo dục và Đào tạo"}], None)
     moved = find(data, "tasks", "task_moved", "5.2", "group")
     assert (moved["old"]["id"], moved["old"]["numeral"], moved["new"]["id"], moved["new"]["numeral"]) == (
         "nhom-5", "V", "nhom-4", "IV")
@@ -738,4 +739,4 @@ def test_diff_objects_are_frozen(big):
     with pytest.raises(dataclasses.FrozenInstanceError):
         big.tasks[0].kind = "x"  # type: ignore[misc]
     assert isinstance(big.tasks[1].new, GroupRef)
-    assert isinstance(big.tasks[7].old, AgencyRef)
+    assert isinstance(big.tasks[7].old[0], AgencyRef)

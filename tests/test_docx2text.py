@@ -146,12 +146,13 @@ def test_template_tags_are_kept_verbatim():
     lines = text.split("\n")
     assert "{{ subject }}" in lines
     assert "{{ type_name }}" in lines
-    assert "| {%tr for row in appendix.rows %} |" in lines
+    assert "{{p appendices_xml }}" in lines
     assert "{%p for p in body %}" in lines
-    assert "{{ p.lead }}{{ p.text }}" in lines
+    assert "{{ p.pre }}{{ p.lead }}{{ p.italic }}{{ p.text }}" in lines
     assert "| Nơi nhận: / {%p for r in recipients %} / {{ r }} / {%p endfor %} | " \
            "{%p for line in signer.lines %} / {{ line }} / {%p endfor %} / {{ signer.name }} |" in lines
-    assert "| {{ row.stt }} | {{ row.content }} | {{ row.lead }} | {{ row.support }} | {{ row.timeline }} | {{ row.output }} |" in lines
+    report = docx_text((ROOT / "templates" / "report.docx").read_bytes()).split("\n")
+    assert any(line.startswith("| {%tr for r in rows %} |") for line in report)
 
 
 @pytest.mark.parametrize("name", ["plan.docx", "letter.docx", "report.docx", "consolidated.docx"])

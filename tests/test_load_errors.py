@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import kehoach
+
 from kehoach import check_plan, load_plan, PlanError
 from kehoach.cli import main
 
@@ -201,8 +203,17 @@ def test_non_utf8_file(plan_copy):
 
 
 def test_missing_file(plan_copy):
+    (plan_copy / "agencies.yaml").unlink()
+    assert_at(plan_copy, "KH037", "agencies.yaml", 1, 1)
+
+
+def test_plan_without_tasks_file_has_no_appendix(plan_copy):
+    """A plan with no Phụ lục (tasks, if any, written in the body) has no tasks.yaml."""
     (plan_copy / "tasks.yaml").unlink()
-    assert_at(plan_copy, "KH037", "tasks.yaml", 1, 1)
+    text = (plan_copy / "plan.yaml").read_text(encoding="utf-8")
+    plan, diagnostics = kehoach.check_plan(plan_copy)
+    assert plan is not None and plan.appendices == () and plan.tasks == ()
+    assert not [d for d in diagnostics if d.code == "KH037"]
 
 
 def test_file_too_large(plan_copy, monkeypatch):

@@ -46,7 +46,14 @@ def _offline_validators(folder: Path) -> dict[str, jsonschema.Draft7Validator]:
 
 
 def _errors(validator, data) -> list[str]:
-    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+    """Each error as "path: message"; for a value that may take several shapes
+    (``lead``: one id or a list), the message of the shape it has."""
+    out = []
+    for e in validator.iter_errors(data):
+        fitting = [c for c in e.context if c.validator != "type"] if e.context else []
+        e = jsonschema.exceptions.best_match(fitting) if fitting else e
+        out.append(f"{list(e.absolute_path)}: {e.message}")
+    return out
 
 
 def test_plain_export_is_a_byte_copy(tmp_path):

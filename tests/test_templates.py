@@ -37,6 +37,7 @@ from kehoach.render import check_docx, convert_to_pdf, find_soffice, make_enviro
 from kehoach.templating.check import check_templates
 from kehoach.templating.generate import STYLE_NAMES, generate_templates
 from kehoach.templating.profile import DEFAULT
+from kehoach.templating.tables import appendices_xml
 
 from ooxml import NS, W, part
 
@@ -173,7 +174,7 @@ def test_every_named_style_exists_with_profile_sizes(template_bytes):
     d = docx.Document(io.BytesIO(template_bytes))
     for name in STYLE_NAMES:
         style = d.styles[name]  # KeyError if missing
-        assert style.type == (2 if name == "KH Đậm" else 1), name
+        assert style.type == (2 if name in ("KH Đậm", "KH Nghiêng") else 1), name
     for name, field in STYLE_SIZES.items():
         assert d.styles[name].font.size == Pt(getattr(DEFAULT, field)), name
     body = d.styles["KH Nội dung"].paragraph_format
@@ -295,29 +296,27 @@ def test_every_tag_is_inside_one_run(template_bytes):
         "{{ header.number }}", "{{ header.place_date }}", "{{ type_name }}", "{{ subject }}",
         "{%p for b in bases %}", "{{ b }}", "{%p endfor %}",
         "{%p for p in body %}", '{%p if p.kind == "heading" %}', "{{ p.text }}", "{%p else %}",
-        "{{ p.lead }}", "{{ p.text }}", "{%p endif %}", "{%p endfor %}", "{{ closing }}",
+        "{{ p.pre }}", "{{ p.lead }}", "{{ p.italic }}", "{{ p.text }}", "{%p endif %}", "{%p endfor %}",
+        "{{ closing }}",
         "{%p for r in recipients %}", "{{ r }}", "{%p endfor %}",
         "{%p for line in signer.lines %}", "{{ line }}", "{%p endfor %}", "{{ signer.name }}",
-        "{{ appendix.title }}", "{{ appendix.reference }}",
-        "{%tr for row in appendix.rows %}", "{%tr if row.group %}", "{{ row.stt }}", "{{ row.title }}",
-        "{%tr else %}", "{{ row.stt }}", "{{ row.content }}", "{{ row.lead }}", "{{ row.support }}",
-        "{{ row.timeline }}", "{{ row.output }}", "{%tr endif %}", "{%tr endfor %}",
-        "{%p if appendix.note %}", "{{ appendix.note }}", "{%p endif %}",
+        "{{p appendices_xml }}",
     ]
     assert tags == expected
     # The lead of a body paragraph is its own run in the KH Đậm character style.
     lead = next(t for t in body.iter(f"{{{W}}}t") if t.text == "{{ p.lead }}")
     assert lead.getparent().find("w:rPr/w:rStyle", NS).get(f"{{{W}}}val") == "KHDam"
-    kem = next(t for t in body.iter(f"{{{W}}}t") if "appendix.reference" in (t.text or ""))
-    assert kem.text == "(Kèm theo {{ appendix.reference }})"
+    italic = next(t for t in body.iter(f"{{{W}}}t") if t.text == "{{ p.italic }}")
+    assert italic.getparent().find("w:rPr/w:rStyle", NS).get(f"{{{W}}}val") == "KHNghieng"
 
 
-def test_tables_geometry_and_borders(template_bytes):
+def test_tables_geometry_and_borders(template_bytes, rendered):
+    """The header and signature tables are the template's; the Phụ lục table is
+    written by kehoach.templating.tables with the same geometry rules."""
     body = part(template_bytes, "word/document.xml")
-    tables = body.findall(".//w:tbl", NS)
-    assert len(tables) == 3
+    header, signature = body.findall(".//w:tbl", NS)
+    [tasks] = part(rendered, "word/document.xml").findall(".//w:body/w:tbl", NS)[2:]
     twips = lambda mm: round(mm * 1440 / 25.4)  # noqa: E731
-    header, signature, tasks = tables
     for tbl, widths in (
         (header, (DEFAULT.header_left_mm, DEFAULT.header_right_mm)),
         (signature, (DEFAULT.header_left_mm, DEFAULT.header_right_mm)),
@@ -343,10 +342,10 @@ def test_tables_geometry_and_borders(template_bytes):
     assert rows[0].find("w:trPr/w:cantSplit", NS) is not None
     assert [text_of(c) for c in rows[0].findall("w:tc", NS)] == [
         "STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện", "Sản phẩm, kết quả"]
-    group = rows[3].findall("w:tc", NS)
-    assert [text_of(c) for c in group] == ["{{ row.stt }}", "{{ row.title }}"]
+    group = rows[1].findall("w:tc", NS)
+    assert text_of(group[0]) == "I" and len(group) == 2
     assert group[1].find("w:tcPr/w:gridSpan", NS).get(f"{{{W}}}val") == "5"
-    assert len(rows[5].findall("w:tc", NS)) == 6
+    assert len(rows[2].findall("w:tc", NS)) == 6 and text_of(rows[2].findall("w:tc", NS)[0]) == "1.1"
 
 
 # --- rendering with docxtpl -------------------------------------------------------------------
@@ -385,7 +384,7 @@ def test_docxtpl_renders_the_real_plan(rendered, context):
 def test_render_escapes_markup_and_drops_empty_note(template_bytes, context):
     ctx = copy.deepcopy(context)
     ctx["subject"] = "A & B <C> {{ 7*7 }}"
-    ctx["appendix"]["note"] = ""
+    ctx["appendices_xml"] = appendices_xml([], DEFAULT)
     out = render(template_bytes, ctx)
     check_docx(out, expect_sections=2)
     texts = para_texts(part(out, "word/document.xml"))
@@ -482,21 +481,21 @@ def test_check_unknown_variable_is_kh052(tmp_path, template_bytes, context):
 
 
 def test_check_unknown_attribute_is_kh052(tmp_path, template_bytes, context):
-    broken = replace_in_part(template_bytes, "word/document.xml", "{{ appendix.title }}", "{{ appendix.titel }}")
+    broken = replace_in_part(template_bytes, "word/document.xml", "{{ header.number }}", "{{ header.numbr }}")
     diags = check_templates(folder_with(tmp_path, broken), {"plan.docx": context})
     assert codes(diags) == ["KH052"]
-    assert "appendix.titel" in diags[0].message
-    assert "title" in diags[0].message  # the keys that do exist are listed
+    assert "header.numbr" in diags[0].message
+    assert "number" in diags[0].message  # the keys that do exist are listed
 
 
 def test_check_reports_every_unknown_name(tmp_path, template_bytes, context):
     broken = replace_in_part(template_bytes, "word/document.xml", "{{ closing }}",
                              "{{ closng }}{{ subjct }}{{ signer.nme }}")
-    broken = replace_in_part(broken, "word/document.xml", "{{ row.title }}", "{{ row.titel }}")
+    broken = replace_in_part(broken, "word/document.xml", "{{ p.italic }}", "{{ p.italc }}")
     diags = check_templates(folder_with(tmp_path, broken), {"plan.docx": context})
     assert codes(diags) == ["KH052"] * 4
     messages = " ".join(d.message for d in diags)
-    for name in ("'closng'", "'subjct'", "'signer.nme'", "'row.titel'"):
+    for name in ("'closng'", "'subjct'", "'signer.nme'", "'p.italc'"):
         assert name in messages
 
 

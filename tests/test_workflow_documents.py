@@ -106,6 +106,16 @@ def support_ids(plan, agency: str) -> list[str]:
     return [t.id for t in plan.tasks if agency in plan.support_agencies(t)]
 
 
+def direct_support_ids(plan, agency: str) -> list[str]:
+    """Tasks the agency coordinates on, named directly (listed in full in its letter)."""
+    return [t.id for t in plan.tasks if agency in plan.support_agencies(t) and agency in t.support]
+
+
+def member_ids(plan, agency: str) -> list[str]:
+    """Tasks it coordinates on only as a member of a named group (one summary line per group)."""
+    return [t.id for t in plan.tasks if agency in plan.support_agencies(t) and agency not in t.support]
+
+
 def header_lines_expected(plan, agency_id: str) -> list[str]:
     """Ô 2 of an agency's report: its parent (if any), then its name in capitals,
     a People's Committee's name split after "ỦY BAN NHÂN DÂN"."""
@@ -251,13 +261,21 @@ def letter_sections(doc: Docx) -> dict[str, object]:
         "support": re.compile(r"(\d+)\. Nhiệm vụ phối hợp thực hiện"),
         "reporting": re.compile(r"(\d+)\. Chế độ báo cáo"),
     }
-    out: dict[str, object] = {"lead": [], "support": [], "reporting": [], "headings": [], "other_tasks": []}
+    out: dict[str, object] = {"lead": [], "support": [], "member": [], "reporting": [], "headings": [],
+                              "other_tasks": []}
     current = None
     for p in body_paras(doc):
         matched = [k for k, rx in heads.items() if rx.fullmatch(p.text)]
         if matched:
             current = matched[0]
             out["headings"].append(p.text)
+            continue
+        member = re.fullmatch(r"- Là thành viên của (.+): phối hợp thực hiện (\d+) nhiệm vụ số (.+) "
+                              r"theo Phụ lục kèm theo Kế hoạch\.", p.text)
+        if current == "support" and member:
+            ids = member.group(3).split(", ")
+            assert len(ids) == int(member.group(2)), p.text
+            out["member"] += ids
             continue
         m = re.match(r"- Nhiệm vụ (\S+): ", p.text)
         if current in ("lead", "support") and m:
@@ -287,15 +305,16 @@ def test_each_letter_lists_exactly_its_tasks_by_role(out, plan):
     for agency in plan.agencies_with_tasks():
         doc = docx_at(out, f"cong-van/{agency}.docx")
         sections = letter_sections(doc)
-        lead, support = lead_ids(plan, agency), support_ids(plan, agency)
+        lead, support = lead_ids(plan, agency), direct_support_ids(plan, agency)
         assert sections["lead"] == lead, agency
         assert sections["support"] == support, agency
+        assert sorted(sections["member"]) == sorted(member_ids(plan, agency)), agency
         assert sections["other_tasks"] == [], agency
         # numbering: 1. lead (if any), then support (if any), then reporting
         expected_heads = []
         if lead:
             expected_heads.append("Nhiệm vụ chủ trì thực hiện")
-        if support:
+        if support or member_ids(plan, agency):
             expected_heads.append("Nhiệm vụ phối hợp thực hiện")
         expected_heads.append("Chế độ báo cáo")
         assert sections["headings"] == [f"{i}. {h}" for i, h in enumerate(expected_heads, 1)], agency
@@ -313,7 +332,7 @@ def test_task_details_in_letters(out, plan):
             for ref in t.support:
                 assert norm(names(ref)) in detail, (agency, tid, ref)
             assert detail.endswith(norm(f"sản phẩm: {t.output}")), (agency, tid, detail)
-        for tid in support_ids(plan, agency):
+        for tid in direct_support_ids(plan, agency):
             t = plan.task(tid)
             i = texts.index(norm(f"- Nhiệm vụ {t.id}: {t.content}"))
             assert texts[i + 1].startswith(norm(f"Cơ quan chủ trì: {t.lead_cell}; thời gian thực hiện: ")), tid
@@ -384,7 +403,9 @@ def test_agency_that_does_not_report_gets_no_due_dates(non_reporter_out):
     plan, dest = non_reporter_out
     assert (dest / "cong-van" / f"{NON_REPORTER}.docx").is_file(), "it still has tasks: it gets a letter"
     sections = letter_sections(docx_at(dest, f"cong-van/{NON_REPORTER}.docx"))
-    assert sections["lead"] == lead_ids(plan, NON_REPORTER) and sections["support"] == support_ids(plan, NON_REPORTER)
+    assert sections["lead"] == lead_ids(plan, NON_REPORTER)
+    assert sections["support"] == direct_support_ids(plan, NON_REPORTER)
+    assert sorted(sections["member"]) == sorted(member_ids(plan, NON_REPORTER))
     assert sections["headings"][-1] == "3. Chế độ báo cáo"
     reporting = sections["reporting"]
     assert not any(re.search(r"\d{1,2}/\d{1,2}/\d{4}", t) for t in reporting), reporting

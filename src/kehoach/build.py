@@ -31,6 +31,7 @@ from .render.package import source_date_epoch
 from .returns import REPORTS_DIR, load_returns
 from .render import RenderCheckError, convert_to_pdf, publish
 from .render.engine import render_docx
+from .render.sections import drop_empty_last_section
 from .resources import data_dir
 
 __all__ = [
@@ -128,8 +129,8 @@ def _render(plan: Plan, name: str, context: dict, expect_sections: int) -> bytes
 def render_plan(plan: Plan) -> bytes:
     """The plan document (Kế hoạch with its Phụ lục) as .docx bytes; touches no disk
     except to read the template."""
-    return _render(plan, plan_document.TEMPLATE, plan_document.context(plan, plan_profile(plan)),
-                   expect_sections=2 if plan.appendices else 1)
+    data = _render(plan, plan_document.TEMPLATE, plan_document.context(plan, plan_profile(plan)), expect_sections=2)
+    return data if plan.appendices else drop_empty_last_section(data)
 
 
 def _plan_documents(plan: Plan, options: "BuildOptions") -> list[Document]:

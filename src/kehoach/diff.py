@@ -31,10 +31,11 @@ from the new one.
 Not compared: ``style``, ``templates``, ``letters``, agencies' ``note``,
 the appendix ``note`` and ``illustrative`` flag, the registry's ``as_of``.
 
-The JSON structure (:func:`to_json`), version 1::
+The JSON structure (:func:`to_json`), version 2 (version 1 had one lead
+agency per task: ``lead`` was an agency reference, it is now a list)::
 
     {
-      "format": "kehoach-diff", "version": 1,
+      "format": "kehoach-diff", "version": 2,
       "equal": false,
       "summary": {"tasks_changed": 3, "tasks_added": 1, "tasks_removed": 1,
                   "tasks_renumbered": 1, "tasks_moved": 1, "task_groups": 0,
@@ -45,9 +46,9 @@ The JSON structure (:func:`to_json`), version 1::
 
     CHANGE = {"kind": "task_changed", "id": "3.2", "field": "lead",
               "label": "Nhiệm vụ 3.2",
-              "old": {"id": "phong-y-te", "name": "Phòng Y tế"},
-              "new": {"id": "phong-vh-kh-tt", "name": "Phòng Văn hóa, Khoa học và Thông tin"},
-              "words": null, "added": [], "removed": []}
+              "old": [{"id": "phong-y-te", "name": "Phòng Y tế"}],
+              "new": [{"id": "phong-vh-kh-tt", "name": "Phòng Văn hóa, Khoa học và Thông tin"}],
+              "words": null, "added": [{"id": "phong-vh-kh-tt", …}], "removed": [{"id": "phong-y-te", …}]}
 
 Every change object has all nine keys.  ``id`` names what changed (task id —
 the new one when the task still exists —, agency or group id, ``document``,
@@ -55,7 +56,7 @@ the new one when the task still exists —, agency or group id, ``document``,
 ``label`` says it in Vietnamese ("Nhiệm vụ 3.2", "Mục II.1.2", the agency's
 name) or is null where the Markdown words it itself.  ``words`` is the word-level diff
 (``[["equal", "…"], ["delete", "…"], ["insert", "…"]]``) for text fields and
-null otherwise; ``added``/``removed`` are filled for list fields (coordinators,
+null otherwise; ``added``/``removed`` are filled for list fields (leads, coordinators,
 members, reporters, periods, open periods).  An agency reference is ``{"id", "name"}``,
 a task group ``{"id", "numeral", "title"}``, a task (``task_added``,
 ``task_removed``) ``{"id", "group", "content", "lead", "support", "timeline",
@@ -66,7 +67,8 @@ strings.  The kinds, by list:
                (field ``title``); ``task_added``, ``task_removed``,
                ``task_renumbered`` (field ``id``, old/new ids), ``task_moved``
                (field ``group``), ``task_changed`` (field ``content``, ``lead``,
-               ``support``, ``timeline``, ``output``, ``implements``, ``note``)
+               ``support``, ``lead_text``, ``support_text``, ``number``,
+               ``fields.<key>``, ``timeline``, ``output``, ``implements``, ``note``)
 ``agencies``   ``agency_added``, ``agency_renamed`` (``name``, ``short_name``),
                ``agency_retired`` (``until`` set, or ``registry``: removed from
                the registry), ``agency_changed`` (``until``, ``kind``, ``parent``,
@@ -658,12 +660,13 @@ def _diff_tasks(old: Plan, new: Plan) -> list[Change]:
                               new_refs.get(nt.group_id or "", _NO_GROUP), label=label))
         kind = "task_changed"
         _append(out, _text_change(kind, nt.id, "content", ot.content, nt.content, label))
-        if ot.leads != nt.leads:
-            out.append(Change(kind, nt.id, "lead", tuple(_ref(oreg, r) for r in ot.leads),
-                              tuple(_ref(nreg, r) for r in nt.leads), label=label))
-        _append(out, _text_change(kind, nt.id, "lead_text", ot.lead_cell, nt.lead_cell, label))
-        _append(out, _text_change(kind, nt.id, "support_text", ot.support_cell, nt.support_cell, label))
-        _append(out, _value_change(kind, nt.id, "number", ot.number, nt.number, label))
+        _append(out, _list_change(kind, nt.id, "lead", ot.leads, nt.leads, label,
+                                  lambda r: _ref(oreg, r), lambda r: _ref(nreg, r)))
+        # printed cells the office wrote (cells derived from registry names follow the ids)
+        _append(out, _text_change(kind, nt.id, "lead_text", ot.lead_text, nt.lead_text, label))
+        _append(out, _text_change(kind, nt.id, "support_text", ot.support_text, nt.support_text, label))
+        if (ot.number, nt.number) != (ot.id, nt.id):  # printing the id: already a renumbering
+            _append(out, _value_change(kind, nt.id, "number", ot.number, nt.number, label))
         for key in sorted(set(ot.fields) | set(nt.fields)):
             _append(out, _text_change(kind, nt.id, f"fields.{key}", ot.fields.get(key), nt.fields.get(key), label))
         _append(out, _list_change(kind, nt.id, "support", ot.support, nt.support, label,
@@ -896,7 +899,7 @@ def _jsonable(value: Any) -> Any:
 def to_json(diff: PlanDiff) -> dict:
     """The diff as plain JSON data (see the module docstring for the structure)."""
     data: dict[str, Any] = {
-        "format": "kehoach-diff", "version": 1, "equal": diff.equal, "summary": diff.summary(),
+        "format": "kehoach-diff", "version": 2, "equal": diff.equal, "summary": diff.summary(),
     }
     for area in PlanDiff.AREAS:
         data[area] = [

@@ -251,11 +251,16 @@ class Task:
     lead_cell: str = ""
     support_cell: str = ""
     number: str = ""
-    fields: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    fields: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     implements: tuple[str, ...] = ()
     note: Optional[str] = None
     appendix_id: Optional[str] = None   # None: a task record in the body
     group_path: tuple[str, ...] = ()    # ids of the enclosing groups, outermost first
+    lead_text: Optional[str] = None     # the printed lead cell when the office wrote it
+    support_text: Optional[str] = None  # the printed coordinators cell when written
+    #: how letters cite the row: its printed number, qualified by its groups'
+    #: numbers when the number alone is ambiguous ("1 (mục B - II - 2.2)")
+    cite: str = ""
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def context(plan: Plan, agency_id: str) -> dict:
     unit = letters.get("drafting_unit", DEFAULT_UNIT)
     lead = [
         {
-            "id": t.number or t.id,
+            "id": t.cite,
             "content": t.content,
             "support": t.support_cell,
             "timeline": t.timeline.text,
@@ -66,7 +66,7 @@ def context(plan: Plan, agency_id: str) -> dict:
     direct, via_group = split_support(plan, agency_id)
     support = [
         {
-            "id": t.number or t.id,
+            "id": t.cite,
             "content": t.content,
             "lead": t.lead_cell,
             "timeline": t.timeline.text,
@@ -76,7 +76,7 @@ def context(plan: Plan, agency_id: str) -> dict:
     ]
     member_tasks = [
         {"group": registry.name(group), "count": len(tasks),
-         "numbers": ("số " + ", ".join(t.number or t.id for t in tasks)) if len(tasks) > 1 else f"số {tasks[0].number or tasks[0].id}"}
+         "numbers": "số " + ", ".join(t.cite for t in tasks)}
         for group, tasks in via_group.items()
     ]
     numbers = iter(f"{i}." for i in range(1, 4))
@@ -108,7 +108,8 @@ def context(plan: Plan, agency_id: str) -> dict:
         "reporting": {
             "to": registry.short_name(rule.to),
             "via": registry.short_name(rule.via) if rule.via else "",
-            "periods": [period_context(p) for p in periods(plan)],
+            # a report due before the plan is issued cannot be asked for
+            "periods": [period_context(p) for p in periods(plan) if p.due >= plan.document.reference_date],
         },
         "recipients": recipient_lines_middle(extra),
         "unit": unit,

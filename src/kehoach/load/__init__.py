@@ -117,7 +117,7 @@ def _date(value: Optional[str]) -> Optional[dt.date]:
 
 
 def _blocks(items: list[dict], registry: Registry, records: RecordFormat, prefix: str = "",
-            section_id: str = "") -> tuple[Block, ...]:
+            section_id: str = "", where: tuple[str, ...] = ()) -> tuple[Block, ...]:
     """Blocks with their automatic numbers: ``1.``, then ``1.1.`` inside ``1.``;
     a block with ``task:`` carries a task record (its text is the task's content)."""
     out = []
@@ -130,17 +130,20 @@ def _blocks(items: list[dict], registry: Registry, records: RecordFormat, prefix
             number = f"{prefix}{counter}."
             child_prefix = number
         fmt = record_format(item.get("record"), records) if "task" in item else None
+        mark = str(counter) if number else item.get("marker", "").strip("()-+.") if item.get("marker") else ""
+        here = where + ((mark,) if mark else ())
         task = None
         if "task" in item:
             task = build_task(item["task"], registry, content=item.get("text") or item.get("title", ""),
-                              group_id=section_id or None, group_path=(section_id,) if section_id else ())
+                              group_id=section_id or None, group_path=(section_id,) if section_id else (),
+                              cite=".".join(here))
         out.append(Block(
             title=item.get("title"),
             text=item.get("text"),
             number=number,
             marker=item.get("marker"),
             responsible=tuple(item.get("responsible", ())),
-            children=_blocks(item.get("content", []), registry, records, child_prefix, section_id),
+            children=_blocks(item.get("content", []), registry, records, child_prefix, section_id, here),
             task=task,
             record=fmt,
         ))
@@ -182,7 +185,8 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: Optional[
     )
     records = record_format(plan.get("task_records"))
     sections = tuple(
-        Section(vn.roman(i), s["title"], _blocks(s["content"], registry, records, section_id=f"muc-{i}"))
+        Section(vn.roman(i), s["title"], _blocks(s["content"], registry, records, section_id=f"muc-{i}",
+                                                 where=(vn.roman(i),)))
         for i, s in enumerate(plan["sections"], 1)
     )
     signer_data = plan["signer"]

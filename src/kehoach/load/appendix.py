@@ -18,6 +18,7 @@ across the table (``continue``).  Ids stay the identity.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from types import MappingProxyType
 from typing import Any, Optional
@@ -114,7 +115,7 @@ def _refs(value: Any) -> tuple[str, ...]:
 
 def build_task(t: dict[str, Any], registry: Registry, *, content: str, number: str = "",
                group_id: Optional[str] = None, group_path: tuple[str, ...] = (),
-               appendix_id: Optional[str] = None) -> Task:
+               appendix_id: Optional[str] = None, cite: str = "") -> Task:
     """One task from its checked data (a table row or a body record)."""
     leads, support = _refs(t.get("lead")), _refs(t.get("support"))
     timeline = parse_timeline(t.get("timeline", ""))
@@ -129,6 +130,7 @@ def build_task(t: dict[str, Any], registry: Registry, *, content: str, number: s
         fields=MappingProxyType({k: str(v) for k, v in t.get("fields", {}).items()}),
         implements=tuple(t.get("implements", ())), note=t.get("note"),
         appendix_id=appendix_id, group_path=group_path,
+        lead_text=t.get("lead_text"), support_text=t.get("support_text"), cite=cite or number or t["id"],
     )
 
 
@@ -184,13 +186,48 @@ def _task_appendix(a: dict[str, Any], index: int, short: bool, registry: Registr
         return tuple(out)
 
     title = vn.upper(a["title"]) if short else a["title"]
+    groups = groups_of(a.get("groups", []), 0, "", ())
+    ungrouped = tasks_of(a.get("tasks", []), {}, "", None, ())
+    groups, ungrouped = _with_citations(groups, ungrouped)
     return Appendix(
-        title=title, groups=groups_of(a.get("groups", []), 0, "", ()),
+        title=title, groups=groups,
         illustrative=bool(a.get("illustrative", False)), note=a.get("note"), id=appendix_id, kind="tasks",
         label=a.get("label", "Phụ lục"), attachment=a.get("attachment"), columns=_columns(a.get("columns")),
         column_codes=tuple(a.get("column_codes", ())), unit=a.get("unit"), notes=tuple(a.get("notes", ())),
-        ungrouped=tasks_of(a.get("tasks", []), {}, "", None, ()),
+        ungrouped=ungrouped,
     )
+
+
+def _with_citations(groups: tuple[TaskGroup, ...], ungrouped: tuple[Task, ...]
+                    ) -> tuple[tuple[TaskGroup, ...], tuple[Task, ...]]:
+    """Set each task's ``cite``: its printed number when unique in the table,
+    else qualified with its groups' printed numbers (rows numbered 1, 2, 3
+    afresh in each group)."""
+    numerals: dict[str, str] = {}
+    counts: dict[str, int] = {}
+
+    def collect(gs: tuple[TaskGroup, ...], path: tuple[str, ...]) -> None:
+        for g in gs:
+            numerals[g.id] = g.numeral
+            for t in g.tasks:
+                counts[t.number] = counts.get(t.number, 0) + 1
+            collect(g.groups, path + (g.numeral,))
+
+    for t in ungrouped:
+        counts[t.number] = counts.get(t.number, 0) + 1
+    collect(groups, ())
+
+    def cite(t: Task) -> Task:
+        number = t.number or t.id
+        if counts.get(t.number, 0) > 1 and t.group_path:
+            where = " - ".join(numerals[g] for g in t.group_path if numerals.get(g))
+            number = f"{number} (mục {where})" if where else number
+        return dataclasses.replace(t, cite=number)
+
+    def mend(gs: tuple[TaskGroup, ...]) -> tuple[TaskGroup, ...]:
+        return tuple(dataclasses.replace(g, tasks=tuple(cite(t) for t in g.tasks), groups=mend(g.groups)) for g in gs)
+
+    return mend(groups), tuple(cite(t) for t in ungrouped)
 
 
 def _data_appendix(a: dict[str, Any], index: int) -> Appendix:

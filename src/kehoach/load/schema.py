@@ -170,4 +170,31 @@ def _translate(error: jsonschema.ValidationError, doc: YamlDoc) -> list[Diagnost
     if kind == "anyOf" and all("required" in s for s in error.validator_value):
         keys = " hoặc ".join(f"'{s['required'][0]}'" for s in error.validator_value)
         return [at("KH022", f"cần có ít nhất một trong các khóa {keys}")]
+    if kind in ("oneOf", "anyOf") and error.context:
+        # A value that may take several shapes (one agency id, or a list of
+        # them): report what is wrong in the shape whose type it has, if any.
+        fitting = [e for e in error.context if e.validator != "type"]
+        if fitting:
+            best = jsonschema.exceptions.best_match(fitting)
+            if best is not None:
+                return _translate(best, doc)
+        types = []
+        for sub in error.validator_value:
+            resolved = sub
+            if "$ref" in sub:
+                resolved = _ref_schema(sub["$ref"])
+            kind_of = resolved.get("type") if isinstance(resolved, dict) else None
+            types += kind_of if isinstance(kind_of, list) else [kind_of] if kind_of else []
+        if types:
+            names = " hoặc ".join(dict.fromkeys(_TYPE_NAMES.get(t, t) for t in types))
+            return [at("KH021", f"{_label(error)} phải là {names}, nhưng đang là {_type_name(value)}")]
     return [at("KH023", f"{_label(error)} không hợp lệ: {error.message}")]
+
+
+def _ref_schema(ref: str) -> dict:
+    """The schema a ``$ref`` of the local schemas points at ({} when unknown)."""
+    registry, _ = _registry_and_schemas()
+    try:
+        return registry.resolver().lookup(ref).contents
+    except Exception:  # an unresolvable reference only loses the hint
+        return {}

@@ -50,8 +50,6 @@ workflow templates add :data:`WORKFLOW_STYLE_NAMES` (Kính gửi, the công văn
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -681,35 +679,6 @@ def _end_document(document) -> bytes:
     return out.getvalue()
 
 
-_SECT_PR = re.compile(r"<w:sectPr[ >].*?</w:sectPr>", re.DOTALL)
-
-
-def _optional_last_section(data: bytes, condition: str) -> bytes:
-    """Make the last section exist only when ``condition`` holds.
-
-    In WordprocessingML the *last* section's properties are the body-level
-    ``w:sectPr`` and the first section ends with a paragraph carrying its own.
-    Without an appendix the plan must be one portrait section, so the
-    template's XML gets two Jinja conditions outside any text: the paragraph
-    that ends section 1 is kept only ``{% if condition %}``, and the final
-    ``w:sectPr`` is the landscape one then, section 1's otherwise.  docxtpl
-    leaves tags between elements alone; Jinja renders them like any other.
-    """
-    source = zipfile.ZipFile(io.BytesIO(data))
-    xml = source.read("word/document.xml").decode("utf-8")
-    first, last = list(_SECT_PR.finditer(xml))[:1] + list(_SECT_PR.finditer(xml))[-1:]
-    p_start = max(xml.rfind("<w:p>", 0, first.start()), xml.rfind("<w:p ", 0, first.start()))
-    p_end = xml.index("</w:p>", first.end()) + len("</w:p>")
-    portrait = first.group(0)
-    xml = (xml[:p_start] + "{% if " + condition + " %}" + xml[p_start:p_end] + "{% endif %}" + xml[p_end:last.start()]
-           + "{% if " + condition + " %}" + last.group(0) + "{% else %}" + portrait + "{% endif %}" + xml[last.end():])
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            target.writestr(info, xml.encode("utf-8") if info.filename == "word/document.xml" else source.read(info))
-    return out.getvalue()
-
-
 def _fill_cell(cell, items: Sequence[tuple[str, str | None]]) -> None:
     """Paragraphs ``(style, text)`` in a table cell, the first one in the cell's
     own initial paragraph; ``None`` text: an empty paragraph."""
@@ -884,11 +853,11 @@ def build_plan_template(profile: StyleProfile = DEFAULT) -> bytes:
 
     # --- Section 2: the Phụ lục on landscape A4 (Mẫu 2.1), numbered from 1 ---
     # Each appendix declares its own columns and groups: they arrive as escaped
-    # OOXML (kehoach.templating.tables).  A plan without appendices has no
-    # landscape section at all (see _optional_last_section).
+    # OOXML (kehoach.templating.tables).  A plan without appendices renders an
+    # empty landscape section, which kehoach.render.sections then removes.
     _appendix_section(document, p)
     _para(document, "KH Nội dung", "{{p appendices_xml }}")
-    return _optional_last_section(_end_document(document), "appendices")
+    return _end_document(document)
 
 
 # --- letter.docx: công văn giao nhiệm vụ (Mẫu 1.5) --------------------------------------------
