@@ -1,0 +1,155 @@
+"""The illustrative plans under ``examples/``: each validates, builds every
+document, and its rendered plan equals the text written by hand beside it
+(``expected.txt``: paragraphs one per line, table rows as ``| cell | cell |``
+with a cell's paragraphs joined by " / ", section ends marked) — exactly.
+
+The structure the text cannot show (merged header cells, bold total rows,
+italic labels, page breaks between appendices, sections) is checked in the
+OOXML itself.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+import kehoach
+from kehoach.build import render_documents, render_plan
+from kehoach.docx2text import docx_text
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if (p / "plan.yaml").is_file())
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+
+
+def test_there_are_the_three_forms():
+    assert {p.name for p in EXAMPLES} >= {"tinh-phu-luc-ba-cap", "xa-nhiem-vu-trong-than", "thanh-pho-hai-phu-luc"}
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, tuple[kehoach.Plan, bytes, list]]:
+    """Each example loaded, its plan rendered and every document built — once."""
+    out = {}
+    for folder in EXAMPLES:
+        plan, diagnostics = kehoach.check_plan(folder)
+        assert plan is not None, [str(d) for d in diagnostics]
+        out[folder.name] = (plan, render_plan(plan), render_documents(plan))
+    return out
+
+
+@pytest.mark.parametrize("folder", EXAMPLES, ids=lambda p: p.name)
+def test_rendered_plan_is_the_hand_written_text(built, folder):
+    _, data, _ = built[folder.name]
+    expected = (folder / "expected.txt").read_text(encoding="utf-8").split("\n")
+    actual = docx_text(data).split("\n")
+    for number, (want, got) in enumerate(zip(expected, actual), 1):
+        assert got == want, f"{folder.name}/expected.txt line {number}"
+    assert len(actual) == len(expected)
+
+
+@pytest.mark.parametrize("folder", EXAMPLES, ids=lambda p: p.name)
+def test_every_document_builds_and_validates_cleanly(built, folder):
+    plan, _, documents = built[folder.name]
+    _, diagnostics = kehoach.check_plan(folder)
+    assert [d for d in diagnostics if d.severity.name == "ERROR"] == []
+    kinds = {d.kind for d in documents}
+    assert {"plan", "preview", "letter", "calendar"} <= kinds
+    for d in documents:
+        if d.path.endswith(".docx"):
+            with zipfile.ZipFile(io.BytesIO(d.data)) as zf:
+                etree.fromstring(zf.read("word/document.xml"))  # well formed
+    # every task reaches the letters of the agencies it addresses
+    letters = {d.agency: docx_text(d.data) for d in documents if d.kind == "letter"}
+    for task in plan.tasks:
+        for agency in plan.lead_agencies(task):
+            assert task.content in letters[agency], (task.id, agency)
+
+
+def _body(data: bytes):
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return etree.fromstring(zf.read("word/document.xml")).find("w:body", NS)
+
+
+def _text(el) -> str:
+    return "".join(t.text or "" for t in el.iter(f"{{{W}}}t"))
+
+
+def _sections(body) -> list[str]:
+    return [s.find("w:pgSz", NS).get(f"{{{W}}}orient", "portrait") for s in body.iter(f"{{{W}}}sectPr")]
+
+
+def test_three_level_appendix_structure(built):
+    _, data, _ = built["tinh-phu-luc-ba-cap"]
+    body = _body(data)
+    assert _sections(body) == ["portrait", "landscape"]
+    table = body.findall("w:tbl", NS)[-1]
+    rows = table.findall("w:tr", NS)
+    assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
+    part = rows[1].findall("w:tc", NS)          # "A. NHIỆM VỤ CHUNG": one cell across the table
+    assert len(part) == 1 and part[0].find("w:tcPr/w:gridSpan", NS).get(f"{{{W}}}val") == "6"
+    assert part[0].find(".//w:pStyle", NS).get(f"{{{W}}}val") == "KHBangNhom"
+    group = rows[2].findall("w:tc", NS)         # "I | Hoàn thiện thể chế"
+    assert [_text(c) for c in group] == ["I", "Hoàn thiện thể chế"]
+    sub = next(r for r in rows if _text(r.findall("w:tc", NS)[0]) == "2.1").findall("w:tc", NS)
+    assert sub[1].find(".//w:pStyle", NS).get(f"{{{W}}}val") == "KHBang"  # level printed not bold
+
+
+def test_body_task_records_structure(built):
+    plan, data, _ = built["xa-nhiem-vu-trong-than"]
+    body = _body(data)
+    assert _sections(body) == ["portrait"], "no appendix: one portrait section"
+    assert plan.appendices == () and len(plan.tasks) == 4
+    label = next(p for p in body.iter(f"{{{W}}}p") if "Đơn vị chủ trì thực hiện:" in _text(p))
+    runs = {(r.findtext("w:t", namespaces=NS) or ""): r.find("w:rPr/w:rStyle", NS) for r in label.findall("w:r", NS)}
+    assert runs["Đơn vị chủ trì thực hiện:"].get(f"{{{W}}}val") == "KHNghieng"
+    bold = next(p for p in body.iter(f"{{{W}}}p") if _text(p).startswith("- Chủ trì:"))
+    styled = [r.find("w:rPr/w:rStyle", NS) for r in bold.findall("w:r", NS) if r.findtext("w:t", namespaces=NS) == "Chủ trì:"]
+    assert styled and styled[0].get(f"{{{W}}}val") == "KHDam"
+    # the records drive the letters like appendix rows do
+    assert [t.cite for t in plan.tasks] == ["II.1.a", "II.1.b", "II.2.a", "II.2.b"]
+
+
+def test_two_appendices_data_table_structure(built):
+    _, data, _ = built["thanh-pho-hai-phu-luc"]
+    body = _body(data)
+    labels = [p for p in body.findall("w:p", NS) if _text(p) in ("PHỤ LỤC I", "PHỤ LỤC II")]
+    assert [_text(p) for p in labels] == ["PHỤ LỤC I", "PHỤ LỤC II"]
+    assert labels[0].find("w:pPr/w:pageBreakBefore", NS) is None
+    assert labels[1].find("w:pPr/w:pageBreakBefore", NS) is not None, "each further appendix starts a page"
+    tasks, money = body.findall("w:tbl", NS)[-2:]
+    top, second = money.findall("w:tr", NS)[:2]
+    cells = top.findall("w:tc", NS)
+    assert [_text(c) for c in cells] == ["STT", "Nội dung", "Kinh phí", "Ghi chú"]
+    assert cells[0].find("w:tcPr/w:vMerge", NS).get(f"{{{W}}}val") == "restart"
+    assert cells[2].find("w:tcPr/w:gridSpan", NS).get(f"{{{W}}}val") == "3"
+    below = second.findall("w:tc", NS)
+    assert below[0].find("w:tcPr/w:vMerge", NS) is not None and below[0].find("w:tcPr/w:vMerge", NS).get(f"{{{W}}}val") is None
+    assert second.find("w:trPr/w:tblHeader", NS) is not None, "both header rows repeat on every page"
+    total = money.findall("w:tr", NS)[-1]
+    assert "Tổng cộng" in _text(total)
+    assert all(r.find("w:rPr/w:b", NS) is not None for r in total.iter(f"{{{W}}}r"))
+    # the task table's two-row header: "Đơn vị thực hiện" over Chủ trì | Phối hợp
+    head = tasks.findall("w:tr", NS)[0].findall("w:tc", NS)
+    assert _text(head[2]) == "Đơn vị thực hiện" and head[2].find("w:tcPr/w:gridSpan", NS).get(f"{{{W}}}val") == "2"
+    grid = sum(int(c.get(f"{{{W}}}w")) for c in money.findall("w:tblGrid/w:gridCol", NS))
+    assert abs(grid - round(252 * 1440 / 25.4)) <= 6, "the table fills the landscape text width"
+
+
+def test_a_member_of_a_coordinating_group_gets_a_summary_not_the_rows(built):
+    plan, _, documents = built["tinh-phu-luc-ba-cap"]
+    letter = next(docx_text(d.data) for d in documents if d.kind == "letter" and d.agency == "so-tai-chinh")
+    via_group = [t for t in plan.tasks_supported_by("so-tai-chinh") if "so-tai-chinh" not in t.support]
+    assert via_group, "the example names Sở Tài chính only through 'Các sở, ban, ngành'"
+    for task in via_group:
+        assert task.content not in letter
+    assert ("- Là thành viên của Các sở, ban, ngành tỉnh: phối hợp thực hiện 2 nhiệm vụ số "
+            "1 (mục A - I), 2 (mục A - I) theo Phụ lục kèm theo Kế hoạch.") in letter
+    # named directly: the row in full
+    assert "- Nhiệm vụ 1 (mục B - II - 2.1): Nâng cấp mạng truyền số liệu chuyên dùng đến cấp xã." in letter
+    # the plan is dated 08/10/2025: no report due before it is asked for
+    assert "6 tháng đầu năm 2025" not in letter and "Báo cáo năm 2025" in letter
