@@ -70,7 +70,7 @@ def wording_plan(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("timelines") / "plan"
     shutil.copytree(ROOT / "examples" / "tinh-phu-luc-ba-cap", folder)
     rows = "\n".join(
-        f"      - id: t{i}\n        content: Nhiệm vụ {i}.\n        lead: so-kh-cn\n"
+        f"      - id: t{i}\n        content: Nhiệm vụ {i}.\n        lead: so-kh-cn\n        support: [so-tai-chinh]\n"
         f"        timeline: \"{text}\"\n        output: Sản phẩm {i}"
         for i, (text, *_rest) in enumerate(CASES, 1))
     (folder / "tasks.yaml").write_text(
