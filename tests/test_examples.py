@@ -11,6 +11,7 @@ OOXML itself.
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -153,3 +154,46 @@ def test_a_member_of_a_coordinating_group_gets_a_summary_not_the_rows(built):
     assert "- Nhiệm vụ 1 (mục B - II - 2.1): Nâng cấp mạng truyền số liệu chuyên dùng đến cấp xã." in letter
     # the plan is dated 08/10/2025: no report due before it is asked for
     assert "6 tháng đầu năm 2025" not in letter and "Báo cáo năm 2025" in letter
+
+
+def test_preview_shows_each_appendix_as_printed(built):
+    from kehoach.documents import preview
+    plan, _, _ = built["thanh-pho-hai-phu-luc"]
+    md = preview.markdown(plan)
+    assert "## PHỤ LỤC I\n" in md and "## PHỤ LỤC II\n" in md
+    assert "| STT | Nội dung thực hiện | Đơn vị thực hiện / Chủ trì | Đơn vị thực hiện / Phối hợp |" in md
+    assert "| (1) | (2) | (3)=(4)+(5) | (4) | (5) | (6) |" in md
+    assert "| | **Tổng cộng** | **1.620** | **1.300** | **320** | |" in md
+    assert "*(Kèm theo Kế hoạch số …/KH-UBND ngày …/9/2025 của UBND thành phố Hải Vân)*" in md
+
+
+def test_diff_sees_printed_cells_numbers_and_timelines(tmp_path):
+    from kehoach.diff import diff_plans, to_markdown
+    old = tmp_path / "old"
+    shutil.copytree(ROOT / "examples" / "tinh-phu-luc-ba-cap", old)
+    new = tmp_path / "new"
+    shutil.copytree(old, new)
+    text = (new / "tasks.yaml").read_text(encoding="utf-8")
+    text = text.replace("lead_text: Sở KH&CN; Sở Tư pháp", "lead_text: Sở Khoa học và Công nghệ; Sở Tư pháp")
+    text = text.replace("timeline: Quý IV/2025", "timeline: Quý I/2026")
+    text = text.replace('number: "1"', 'number: "1a"')
+    (new / "tasks.yaml").write_text(text, encoding="utf-8")
+    diff = diff_plans(kehoach.load_plan(old), kehoach.load_plan(new))
+    fields = {(c.id, c.field) for c in diff.tasks}
+    assert fields == {("quy-che-du-lieu", "lead_text"), ("quy-che-du-lieu", "timeline"), ("boi-duong", "number")}
+    md = to_markdown(diff, "cũ", "mới")
+    assert "thời gian thực hiện đổi từ Quý IV/2025 thành Quý I/2026" in md
+    assert "ô chủ trì (chữ in)" in md and "số thứ tự in đổi" in md
+
+
+def test_returns_of_body_tasks(tmp_path):
+    from kehoach.returns import init_returns, load_returns, write_returns
+    folder = tmp_path / "plan"
+    shutil.copytree(ROOT / "examples" / "xa-nhiem-vu-trong-than", folder)
+    plan = kehoach.load_plan(folder)
+    files = init_returns(plan, "2026")
+    assert sorted(files) == [f"reports/2026/{a}.yaml" for a in ("phong-kinh-te", "tram-y-te", "van-phong")]
+    assert '- task: "cam-ket"' in files["reports/2026/phong-kinh-te.yaml"]
+    write_returns(folder, files)
+    returns, diagnostics = load_returns(plan, folder, "2026")
+    assert [d for d in diagnostics if d.severity.name == "ERROR"] == [] and len(returns) == 3

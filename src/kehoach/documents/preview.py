@@ -119,7 +119,8 @@ def _table(table: TableSpec) -> list[str]:
     body: list[str] = []
     styles: list[str] | None = None   # cell styles of the first full row: centred columns
     for row in table.rows:
-        if row.header and not body:
+        codes = all(c.style == "KHBangGiua" for c in row.cells)   # the (1) (2) (3) row: shown as a row
+        if row.header and not body and not codes:
             column = 0
             for cell in row.cells:
                 if not cell.continued and cell.text:
@@ -132,7 +133,7 @@ def _table(table: TableSpec) -> list[str]:
             bold = cell.bold or cell.style == "KHBangNhom"
             cells += [_cell(cell.text, bold=bold)] + [""] * (cell.colspan - 1)
         body.append(_row(cells))
-        if len(row.cells) == width and styles is None:
+        if len(row.cells) == width and styles is None and not codes:
             styles = [c.style for c in row.cells]
     align = [":---:" if (styles or [""] * width)[i] == "KHBangGiua" else "---" for i in range(width)]
     return [_row([_cell(" / ".join(h)) for h in headings]), _row(align)] + body
@@ -142,7 +143,9 @@ def _blanks(text: str) -> str:
     """The draft blanks of the number, the date and the reference line as "…"."""
     blank = vn.DEFAULT_BLANK
     text = text.replace(blank + "/", f" {BLANK}/")
-    return text.replace(blank, f" {BLANK} ")
+    text = text.replace(blank, f" {BLANK} ")
+    # blanks an office typed itself in an attachment line ("ngày     /9/2025")
+    return re.sub(r" {2,}(/?)", lambda m: f" {BLANK}{m.group(1) or ' '}", text)
 
 
 # -- the document ------------------------------------------------------------------------
