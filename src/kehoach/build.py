@@ -31,7 +31,8 @@ from .render.package import source_date_epoch
 from .returns import REPORTS_DIR, load_returns
 from .render import RenderCheckError, convert_to_pdf, publish
 from .render.engine import render_docx
-from .render.sections import drop_empty_last_section
+from .render.mend import add_footnotes, drop_empty_last_section
+from .templating.body import footnotes_part
 from .resources import data_dir
 
 __all__ = [
@@ -129,7 +130,11 @@ def _render(plan: Plan, name: str, context: dict, expect_sections: int) -> bytes
 def render_plan(plan: Plan) -> bytes:
     """The plan document (Kế hoạch with its Phụ lục) as .docx bytes; touches no disk
     except to read the template."""
-    data = _render(plan, plan_document.TEMPLATE, plan_document.context(plan, plan_profile(plan)), expect_sections=2)
+    profile = plan_profile(plan)
+    data = _render(plan, plan_document.TEMPLATE, plan_document.context(plan, profile), expect_sections=2)
+    notes = plan_document.footnotes(plan)
+    if notes:
+        data = add_footnotes(data, footnotes_part(notes, int(round(profile.footnote_size * 2))))
     return data if plan.appendices else drop_empty_last_section(data)
 
 

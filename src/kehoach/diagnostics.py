@@ -66,6 +66,9 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "KH073": (Severity.ERROR, "bảng số liệu không khớp số cột", "data table rows do not match its columns"),
     "KH074": (Severity.WARNING, "nhiệm vụ không giao cho cơ quan nào", "task addresses no registry agency"),
     "KH075": (Severity.ERROR, "mã phụ lục trùng", "duplicate appendix id"),
+    "KH076": (Severity.WARNING, "dấu định dạng không đóng", "inline mark never closed"),
+    "KH077": (Severity.WARNING, "tiền tố TM./KT. bị ghi lặp", "signer prefix written twice"),
+    "KH078": (Severity.WARNING, "trích yếu viết hoa toàn bộ", "subject typed in capitals"),
     # Templates and rendering
     "KH050": (Severity.ERROR, "không đọc được mẫu văn bản", "template cannot be read"),
     "KH051": (Severity.ERROR, "lỗi cú pháp Jinja trong mẫu", "Jinja syntax error in template"),

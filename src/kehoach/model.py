@@ -109,6 +109,10 @@ class DocumentMeta:
     day: Optional[int]
     subject: str
 
+    #: the subject as letters and reports cite it after "về" (``subject_cited`` in
+    #: plan.yaml, else derived: see :func:`cited_subject`)
+    cited: str = ""
+
     @property
     def is_draft(self) -> bool:
         return self.number is None or self.day is None
@@ -121,6 +125,22 @@ class DocumentMeta:
     def reference_date(self) -> _dt.date:
         """The signing date, or the first of the month while it is a draft."""
         return _dt.date(self.year, self.month, self.day or 1)
+
+
+def cited_subject(subject: str) -> str:
+    """The subject as cited in running text ("… về triển khai thực hiện …").
+
+    Typed in sentence case, only its first letter is lowered.  Typed in
+    capitals, as every surveyed plan prints it, it is lowered whole — the tool
+    cannot tell "TỈNH ĐỒNG NAI" (a name) from "THỰC HIỆN" — and the loader warns
+    (KH078) so the office can give ``document.subject_cited``.  Inline marks
+    (``**``) are not part of the citation.
+    """
+    from .inline import plain
+    text = " ".join(plain(subject).split())
+    if text == text.upper() and text != text.lower():
+        return text.lower()
+    return text[:1].lower() + text[1:]
 
 
 @dataclass(frozen=True)
@@ -140,6 +160,8 @@ class Block:
     #: a task record printed in this paragraph (tasks written in the body)
     task: Optional["Task"] = None
     record: Optional["RecordFormat"] = None
+    title_style: str = "bold"       # "bold" (NĐ 30), "italic" ("*2.1. Sở Tài chính*") or "plain"
+    italic: bool = False            # the whole paragraph in italics ("*Lưu ý: …*")
 
     def walk(self) -> Iterator["Block"]:
         yield self
@@ -183,11 +205,22 @@ class Signer:
         """The uppercase lines above the signature, in printing order."""
         out = []
         if self.on_behalf_of:
-            out.append(f"TM. {self.on_behalf_of}")
+            out.append(_prefixed("TM", self.on_behalf_of))
         if self.delegation_prefix:
-            out.append(f"{self.delegation_prefix}. {self.delegation_head}")
+            out.append(_prefixed(self.delegation_prefix, self.delegation_head or ""))
         out.append(self.title)
         return tuple(out)
+
+
+def _prefixed(prefix: str, line: str) -> str:
+    """``TM. ỦY BAN NHÂN DÂN`` from ``ỦY BAN NHÂN DÂN`` — or from the line as
+    printed, when the office already wrote the prefix (never ``TM. TM. …``;
+    the loader warns, KH077)."""
+    return line if has_prefix(prefix, line) else f"{prefix}. {line}"
+
+
+def has_prefix(prefix: str, line: str) -> bool:
+    return line.strip().upper().replace(" ", "").startswith(f"{prefix.upper()}.")
 
 
 #: Cut-off of each period kind, ``(from, to)`` as "MM-DD": Nghị định
@@ -366,6 +399,22 @@ class RecordFormat:
 
 
 @dataclass(frozen=True)
+class Preamble:
+    """How the căn cứ print, and the paragraphs between them and part I.
+
+    ``bases_inline``: all căn cứ in one paragraph (18 of 29 surveyed plans)
+    rather than one each; ``bases_italic``: italic (NĐ 30's rule for legal
+    documents) or upright (28 of 29 plans).  ``after_bases``: the background
+    paragraph, the proposal line ("Theo đề nghị của …"), the lead-in sentence
+    ("… ban hành Kế hoạch … như sau:") and a supersession clause, as given.
+    """
+
+    bases_inline: bool = False
+    bases_italic: bool = True
+    after_bases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Plan:
     """A whole plan: document metadata, body, appendix, registry, reporting."""
 
@@ -391,6 +440,9 @@ class Plan:
     style: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: assignment-letter settings (``letters:`` in plan.yaml): drafting_unit, recipients
     letters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: inline emphasis and footnotes in text fields (``markup: false`` prints every mark as typed)
+    markup: bool = True
+    preamble: Preamble = field(default_factory=Preamble)
     _tasks: Mapping[str, Task] = field(init=False, repr=False, compare=False)
     _all_tasks: tuple[Task, ...] = field(init=False, repr=False, compare=False)
     _led: Mapping[str, tuple[Task, ...]] = field(init=False, repr=False, compare=False)

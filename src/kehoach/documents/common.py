@@ -58,8 +58,3 @@ def period_context(per) -> dict:
         "due": short_date(per.due),
         "consolidated_due": short_date(per.consolidated_due),
     }
-
-
-def lower_first(text: str) -> str:
-    """"Triển khai thực hiện …" → "triển khai thực hiện …" (for "về …" clauses)."""
-    return text[:1].lower() + text[1:] if text else text

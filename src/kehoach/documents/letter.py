@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import vn
 from ..model import Plan, Task
 from ..periods import periods
-from .common import header_context, lower_first, period_context, reference, signer_context
+from .common import header_context, period_context, reference, signer_context
 
 KIND = "letter"
 TEMPLATE = "letter.docx"
@@ -97,7 +97,7 @@ def context(plan: Plan, agency_id: str) -> dict:
         },
         "plan_ref": reference(plan),
         "issuer_short": plan.issuer.short_name,
-        "plan_subject": lower_first(d.subject),
+        "plan_subject": d.cited,
         "addressee": registry.name(agency_id),
         "agency_short": registry.short_name(agency_id),
         "sections": sections,

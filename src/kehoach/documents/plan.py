@@ -12,6 +12,8 @@ from __future__ import annotations
 from .. import vn
 from ..model import Appendix, Block, Column, Plan, RecordFormat, Task, TaskGroup
 from ..templating.profile import DEFAULT, StyleProfile
+from ..inline import Footnote, Run, parse, plain
+from ..templating.body import Paragraph, body_xml
 from ..templating.tables import AppendixSpec, Cell, Row, TableSpec, appendices_xml
 from .common import header_context, recipient_lines, reference, signer_context
 
@@ -19,30 +21,36 @@ KIND = "plan"
 TEMPLATE = "plan.docx"
 
 
-def _paragraphs(block: Block) -> list[dict]:
-    """One body paragraph per block, then its children.
+def _runs(plan: Plan, text: str, *, bold: bool = False, italic: bool = False) -> tuple[Run, ...]:
+    """Inline markup of ``text`` (unless the plan turned it off), optionally all bold/italic."""
+    runs = parse(text, plan.markup)
+    if bold or italic:
+        runs = tuple(Run(r.text, r.bold or bold, r.italic or italic, r.note) for r in runs)
+    return runs
+
+
+def _block(plan: Plan, block: Block) -> list[Paragraph]:
+    """One body paragraph per block, then its task record, then its children.
 
     NĐ 30: a numbered item is bold when it has a title, regular otherwise, so
-    the number joins the bold ``lead`` only when there is a title.
+    the number joins the bold title only when there is a title; a title may
+    instead be italic (``title_style: italic``, "*2.1. Sở Tài chính*") or plain.
     """
     prefix = " ".join(p for p in (block.marker, block.number) if p)
+    runs: tuple[Run, ...] = ()
     if block.title:
-        lead = f"{prefix} {block.title}" if prefix else block.title
-        text = f" {block.text}" if block.text else ""
+        bold, italic = block.title_style == "bold", block.title_style == "italic"
+        runs += _runs(plan, f"{prefix} {block.title}" if prefix else block.title, bold=bold, italic=italic)
+        if block.text:
+            runs += (Run(" "),) + _runs(plan, block.text)
     else:
-        lead = ""
-        text = f"{prefix} {block.text}" if prefix else (block.text or "")
-    out = [_paragraph(lead=lead, text=text)]
+        runs += ((Run(f"{prefix} "),) if prefix else ()) + _runs(plan, block.text or "")
+    out = [Paragraph("KHNoiDung", runs, italic=block.italic)]
     if block.task is not None and block.record is not None:
-        out.extend(_record(block.task, block.record))
+        out.extend(_record(plan, block.task, block.record))
     for child in block.children:
-        out.extend(_paragraphs(child))
+        out.extend(_block(plan, child))
     return out
-
-
-def _paragraph(*, pre: str = "", lead: str = "", italic: str = "", text: str = "", kind: str = "paragraph") -> dict:
-    """A body paragraph: plain ``pre``, bold ``lead``, italic ``italic``, plain ``text``."""
-    return {"kind": kind, "pre": pre, "lead": lead, "italic": italic, "text": text}
 
 
 def record_value(task: Task, name: str) -> str:
@@ -52,31 +60,69 @@ def record_value(task: Task, name: str) -> str:
     return values[name] if name in values else task.fields.get(name, "")
 
 
-def _record(task: Task, fmt: RecordFormat) -> list[dict]:
+def _record(plan: Plan, task: Task, fmt: RecordFormat) -> list[Paragraph]:
     """A task written in the body: one paragraph per non-blank field,
     ``<marker> <label> <value><suffix>`` with the label in the chosen style."""
     out = []
-    pre = f"{fmt.marker} " if fmt.marker else ""
+    pre = (Run(f"{fmt.marker} "),) if fmt.marker else ()
     for f in fmt.fields:
         value = record_value(task, f.field)
         if not value:
             continue
-        text = f" {value}{fmt.suffix}"
-        if fmt.label_style == "bold":
-            out.append(_paragraph(pre=pre, lead=f.label, text=text))
-        elif fmt.label_style == "italic":
-            out.append(_paragraph(pre=pre, italic=f.label, text=text))
-        else:
-            out.append(_paragraph(pre=pre, text=f"{f.label}{text}"))
+        label = Run(f.label, bold=fmt.label_style == "bold", italic=fmt.label_style == "italic")
+        out.append(Paragraph("KHNoiDung", pre + (label, Run(" ")) + _runs(plan, f"{value}{fmt.suffix}")))
     return out
 
 
+def paragraphs(plan: Plan) -> list[Paragraph]:
+    """The body as printed, in order: căn cứ (one paragraph each, or all in one),
+    the lead-in sentence, then each part with its items, points and records."""
+    pre = plan.preamble
+    out: list[Paragraph] = []
+    style = "KHCanCu" if pre.bases_italic else "KHNoiDung"
+    if pre.bases_inline and plan.bases:
+        joined: tuple[Run, ...] = ()
+        for i, basis in enumerate(plan.bases):
+            joined += ((Run(" "),) if i else ()) + _runs(plan, basis)
+        out.append(Paragraph(style, joined))
+    else:
+        out += [Paragraph(style, _runs(plan, basis)) for basis in plan.bases]
+    for text in pre.after_bases:
+        out.append(Paragraph("KHNoiDung", _runs(plan, text)))
+    for section in plan.sections:
+        out.append(Paragraph("KHTenPhan", _runs(plan, f"{section.numeral}. {section.title}"), keep_with_next=True))
+        for block in section.blocks:
+            out.extend(_block(plan, block))
+    return out
+
+
+def footnotes(plan: Plan) -> tuple[Footnote, ...]:
+    """The footnotes of the body, numbered 1… in order."""
+    return body_xml(paragraphs(plan))[1]
+
+
 def body(plan: Plan) -> list[dict]:
+    """The body for templates that loop over paragraphs (``{%p for p in body %}``):
+    plain text, a bold run-in ``lead``; emphasis and footnotes are only in
+    ``body_xml``."""
     out: list[dict] = []
     for section in plan.sections:
-        out.append(_paragraph(kind="heading", text=f"{section.numeral}. {section.title}"))
+        out.append({"kind": "heading", "pre": "", "lead": "", "italic": "",
+                    "text": plain(f"{section.numeral}. {section.title}", plan.markup)})
         for block in section.blocks:
-            out.extend(_paragraphs(block))
+            for p in _block(plan, block):
+                lead = "".join(r.text for r in _leading(p.runs, bold=True))
+                text = "".join(r.text for r in p.runs)[len(lead):]
+                out.append({"kind": "paragraph", "pre": "", "lead": lead, "italic": "", "text": text})
+    return out
+
+
+def _leading(runs: tuple[Run, ...], *, bold: bool) -> list[Run]:
+    out = []
+    for r in runs:
+        if r.bold != bold or r.note is not None:
+            break
+        out.append(r)
     return out
 
 
@@ -232,14 +278,17 @@ def appendix_specs(plan: Plan, p: StyleProfile) -> list[AppendixSpec]:
 
 def context(plan: Plan, profile: StyleProfile = DEFAULT) -> dict:
     """Everything ``plan.docx`` needs, as plain data (no model objects);
-    ``appendices_xml`` is the appendices already written as escaped OOXML."""
+    ``body_xml`` and ``appendices_xml`` are already written as escaped OOXML."""
+    body_xml_, notes = body_xml(paragraphs(plan))
     return {
         "header": header_context(plan),
         "type_name": vn.upper(plan.document.type_name),
-        "subject": plan.document.subject,
-        "bases": list(plan.bases),
+        "subject": plain(plan.document.subject, plan.markup),
+        "bases": [plain(b, plan.markup) for b in plan.bases],
         "body": body(plan),
-        "closing": plan.closing,
+        "body_xml": body_xml_,
+        "footnotes": len(notes),
+        "closing": plain(plan.closing, plan.markup),
         "recipients": recipient_lines(plan.recipients),
         "signer": signer_context(plan.signer),
         "appendices": [a.id for a in plan.appendices],

@@ -93,6 +93,29 @@ def _para(text: str, wrap: str = "", lead: str = "") -> str:
     return "\\\n".join(lines)
 
 
+def _runs(runs, italic: bool, notes: list[str]) -> str:
+    """A paragraph of styled runs: ``**bold**``, ``*italic*``, footnotes as
+    ``[^n]`` (their text collected in ``notes``); whitespace is kept outside the
+    marks (CommonMark does not close ``**x **``); newlines are hard breaks."""
+    parts = []
+    for r in runs:
+        if r.note is not None:
+            notes.append(_runs(r.note.runs, False, []).replace("\\\n", " "))
+            parts.append(f"[^{len(notes)}]")
+            continue
+        text = re.sub(r"[^\S\n]+", " ", _text(r.text))
+        mark = "***" if r.bold and (r.italic or italic) else "**" if r.bold else "*" if (r.italic or italic) else ""
+        if mark and text.strip():
+            head, tail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+            core = f"{mark}\\\n{mark}".join(x.strip() for x in text.strip().split("\n") if x.strip())
+            text = f"{head}{mark}{core}{mark}{tail}"
+        else:
+            text = "\\\n".join(text.split("\n"))
+        parts.append(text)
+    lines = "".join(parts).strip().split("\\\n")
+    return "\\\n".join(x if x.startswith("*") else _line_start(x) for x in lines)
+
+
 def _cell(text: str, bold: bool = False) -> str:
     """One table cell: escaped, pipes escaped, newlines as ``<br>``."""
     parts = [x.strip() for x in _text(text).split("\n") if x.strip()]
@@ -173,22 +196,14 @@ def markdown(plan: Plan) -> str:
     # ô 5: type name and subject
     out += [_heading(1, ctx["type_name"]), "", _para(ctx["subject"], wrap="**"), ""]
 
-    for basis in ctx["bases"]:
-        out += [_para(basis, wrap="*"), ""]
-
-    for p in ctx["body"]:
-        if p["kind"] == "heading":
-            out += [_heading(2, p["text"]), ""]
-        elif p["pre"] or p["italic"]:
-            # a task record written in the body: marker, label (bold or italic), value
-            runs = [_line_start(_text(p["pre"]).strip()) if p["pre"] else ""]
-            runs += [f"**{_text(p['lead']).strip()}**" if p["lead"] else "",
-                     f"*{_text(p['italic']).strip()}*" if p["italic"] else "", _text(p["text"]).rstrip()]
-            out += [" ".join(r for r in runs[:1] if r) + (" " if runs[0] else "") + "".join(runs[1:]), ""]
-        else:
-            para = _para(p["text"], lead=p["lead"])
-            if para:
-                out += [para, ""]
+    notes: list[str] = []
+    for p in plan_document.paragraphs(plan):
+        if p.style == "KHTenPhan":
+            out += [_heading(2, "".join(r.text for r in p.runs)), ""]
+            continue
+        line = _runs(p.runs, p.italic or p.style == "KHCanCu", notes)
+        if line:
+            out += [line, ""]
 
     if ctx["closing"]:
         out += [_para(ctx["closing"]), ""]
@@ -215,5 +230,7 @@ def markdown(plan: Plan) -> str:
         for _, note in spec.notes:
             out += [_para(note, wrap="*" if _ == "KHCanCu" else ""), ""]
 
+    for number, note in enumerate(notes, 1):
+        out += [f"[^{number}]: {note}"]
     text = "\n".join(out).rstrip("\n") + "\n"
     return vn.nfc(text)

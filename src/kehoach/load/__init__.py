@@ -22,8 +22,9 @@ from typing import Any, Optional
 
 from .. import vn
 from ..diagnostics import Diagnostic, PlanError, has_errors, make, sort
+from ..model import cited_subject
 from ..model import (
-    Agency, AgencyGroup, Block, DocumentMeta, Issuer, Plan, Recipient, RecordFormat, Registry,
+    Agency, AgencyGroup, Block, DocumentMeta, Issuer, Plan, Preamble, Recipient, RecordFormat, Registry,
     ReportingRule, Section, Signer,
 )
 from .appendix import build_appendices, build_task, record_format
@@ -121,16 +122,27 @@ def _blocks(items: list[dict], registry: Registry, records: RecordFormat, prefix
     """Blocks with their automatic numbers: ``1.``, then ``1.1.`` inside ``1.``;
     a block with ``task:`` carries a task record (its text is the task's content)."""
     out = []
-    counter = 0
+    counter = letters = parens = 0
     for item in items:
         number = None
         child_prefix = prefix
-        if item.get("numbered"):
+        if "number" in item:           # printed as given (offices repeat or skip numerals)
+            number = item["number"]
+        elif item.get("numbered") in (True, "decimal"):
             counter += 1
             number = f"{prefix}{counter}."
             child_prefix = number
+        elif item.get("numbered") == "letter":
+            letters += 1
+            number = f"{vn.letter(letters)})"
+        elif item.get("numbered") == "paren":
+            parens += 1
+            number = f"({parens})"
         fmt = record_format(item.get("record"), records) if "task" in item else None
-        mark = str(counter) if number else item.get("marker", "").strip("()-+.") if item.get("marker") else ""
+        if item.get("numbered") in (True, "decimal") and "number" not in item:
+            mark = str(counter)
+        else:
+            mark = (number or item.get("marker") or "").strip("()-+. ")
         here = where + ((mark,) if mark else ())
         task = None
         if "task" in item:
@@ -146,6 +158,8 @@ def _blocks(items: list[dict], registry: Registry, records: RecordFormat, prefix
             children=_blocks(item.get("content", []), registry, records, child_prefix, section_id, here),
             task=task,
             record=fmt,
+            title_style=item.get("title_style", "bold"),
+            italic=bool(item.get("italic", False)),
         ))
     return tuple(out)
 
@@ -182,6 +196,7 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: Optional[
         type_name=d["type"], code=d["code"], number=d.get("number"),
         year=parts[0], month=parts[1], day=parts[2] if len(parts) == 3 else None,
         subject=d["subject"],
+        cited=d.get("subject_cited") or cited_subject(d["subject"]),
     )
     records = record_format(plan.get("task_records"))
     sections = tuple(
@@ -214,6 +229,12 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: Optional[
         id=plan["id"], level=plan["level"], issuer=issuer, document=document,
         start_year=plan["years"]["from"], end_year=plan["years"]["to"],
         bases=tuple(plan.get("bases", ())), sections=sections, closing=plan["closing"],
+        markup=bool(plan.get("markup", True)),
+        preamble=Preamble(
+            bases_inline=plan.get("bases_layout") == "inline",
+            bases_italic=bool(plan.get("bases_italic", True)),
+            after_bases=tuple(plan[k] for k in ("background", "proposal", "lead_in", "supersedes") if plan.get(k)),
+        ),
         recipients=tuple(Recipient(x["text"], x.get("ref")) for x in plan["recipients"]),
         signer=signer, reporting=reporting, registry=registry, appendices=appendices,
         style=MappingProxyType(dict(plan.get("style", {}))),

@@ -14,6 +14,8 @@ from typing import Any, Iterator
 from ..diagnostics import Diagnostic, make
 from ..model import DEFAULT_CONSOLIDATED_DUE, DEFAULT_CUTOFF, DEFAULT_DUE
 from ..periods import KIND_NAMES, KINDS, month_day_problem, period_problem
+from ..inline import problems as inline_problems
+from ..model import cited_subject, has_prefix
 from ..timeline import parse_timeline
 from .appendix import appendix_items
 from .schema import suggest
@@ -108,9 +110,32 @@ class _Checker:
         for i, recipient in enumerate(_list(data.get("recipients"))):
             if "ref" in _dict(recipient):
                 self.ref(doc, ("recipients", i, "ref"), recipient["ref"], "nơi nhận")
+        texts = [(("bases", i), b) for i, b in enumerate(_list(data.get("bases")))]
         for path, block in _walk_blocks(data.get("sections")):
             for j, ref in enumerate(_list(block.get("responsible"))):
                 self.ref(doc, path + ("responsible", j), ref, "cơ quan chịu trách nhiệm")
+            texts += [(path + (key,), block.get(key)) for key in ("title", "text")]
+        if data.get("markup", True) is not False:
+            for path, text in texts:
+                unclosed = inline_problems(text) if isinstance(text, str) else []
+                if unclosed:
+                    self.add(doc, path, "KH076", f"dấu '{unclosed[0]}' không có dấu đóng nên được in nguyên như đã gõ; "
+                                                 f"muốn in dấu này hãy viết '\\{unclosed[0][0]}', muốn in đậm/nghiêng "
+                                                 f"hãy đóng lại (**đậm**, *nghiêng*, ^[chú thích])")
+        signer = _dict(data.get("signer"))
+        for path, prefix, value in ((("signer", "on_behalf_of"), "TM", signer.get("on_behalf_of")),
+                                    (("signer", "delegation", "head"), _str(_dict(signer.get("delegation")).get("prefix")),
+                                     _dict(signer.get("delegation")).get("head"))):
+            if isinstance(value, str) and prefix and has_prefix(prefix, value):
+                self.add(doc, path, "KH077", f"'{value}' đã có tiền tố '{prefix}.': kehoach tự thêm tiền tố, "
+                                             f"nên in đúng một lần; hãy bỏ '{prefix}.' khỏi giá trị này")
+        subject = _str(_dict(data.get("document")).get("subject"))
+        if subject and subject == subject.upper() and subject != subject.lower() \
+                and not _str(_dict(data.get("document")).get("subject_cited")):
+            self.add(doc, ("document", "subject"), "KH078",
+                     "trích yếu viết hoa toàn bộ: công văn, báo cáo trích dẫn ở dạng chữ thường "
+                     f"('{cited_subject(subject)[:60]}…'); khai báo document.subject_cited nếu cần giữ "
+                     "chữ hoa của tên riêng")
         closing = _str(data.get("closing"))
         if closing and not closing.rstrip().endswith("./."):
             self.add(doc, ("closing",), "KH040", "đoạn kết của văn bản phải kết thúc bằng dấu ./. (Nghị định 30/2020)")

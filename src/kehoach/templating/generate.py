@@ -827,22 +827,9 @@ def build_plan_template(profile: StyleProfile = DEFAULT) -> bytes:
     _portrait_section(document, p)
     _header_block(document, p)
     _title_block(document, p, "{{ type_name }}", "{{ subject }}")
-    _paras(document, [
-        ("KH Căn cứ", "{%p for b in bases %}"),
-        ("KH Căn cứ", "{{ b }}"),
-        ("KH Căn cứ", "{%p endfor %}"),
-        ("KH Nội dung", "{%p for p in body %}"),
-        ("KH Tên phần", '{%p if p.kind == "heading" %}'),
-        ("KH Tên phần", "{{ p.text }}"),
-        ("KH Nội dung", "{%p else %}"),
-    ])
-    # Runs: plain marker of a task record, bold lead, italic label, text (empty runs print nothing).
-    _para(document, "KH Nội dung", "{{ p.pre }}", ("{{ p.lead }}", "KH Đậm"), ("{{ p.italic }}", "KH Nghiêng"),
-          "{{ p.text }}")
-    _paras(document, [
-        ("KH Nội dung", "{%p endif %}"),
-        ("KH Nội dung", "{%p endfor %}"),
-    ])
+    # Căn cứ, the paragraphs after them and the body: escaped OOXML with inline
+    # emphasis and footnote references (kehoach.templating.body).
+    _para(document, "KH Nội dung", "{{p body_xml }}")
     _closing(document, "{{ closing }}")
     _signature_block(document, p, [
         ("KH Nơi nhận", "Nơi nhận:"),

@@ -45,6 +45,7 @@ class StyleProfile:
     space_after_pt: float = 6.0         # at least 6
     line_spacing_pt: float = 17.0       # "exactly"; single to 1.5 lines allowed
     table_space_pt: float = 2.0         # before/after inside table cells
+    footnote_size: float = 12.0         # footnote text (NĐ 30 sets none; 12 pt as the tables)
 
     # Header table (first page) column widths (mm); sum = text width.
     header_left_mm: float = 65.0
