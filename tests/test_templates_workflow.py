@@ -288,7 +288,8 @@ def test_letter_text(rendered, contexts):
     assert f"{ctx['issuer_short']} đề nghị {ctx['agency_short']}" in intro
     for needle in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                    ctx["header"]["number"], ctx["header"]["place_date"],
-                   "1. Nhiệm vụ chủ trì thực hiện", "2. Nhiệm vụ phối hợp thực hiện", "3. Chế độ báo cáo",
+                   "1. Nhiệm vụ chủ trì thực hiện", "2. Nhiệm vụ phối hợp thực hiện",
+                   "3. Trách nhiệm tổ chức thực hiện", "4. Chế độ báo cáo", *ctx["duties"],
                    "Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", ctx["signer"]["name"],
                    f"Đề nghị {ctx['agency_short']} quan tâm, triển khai thực hiện./."):
         assert needle in got, needle
@@ -316,7 +317,8 @@ def test_letter_branches(templates, contexts):
     """No lead task, no reporting duty, a lead task without coordinators."""
     ctx = copy.deepcopy(contexts["letter.docx"])
     ctx["support_tasks"], ctx["reports"] = [], False
-    ctx["sections"] = {"lead": "1.", "support": "", "reporting": "2."}
+    ctx["sections"] = {"lead": "1.", "support": "", "duties": "", "reporting": "2."}
+    ctx["duties"] = []
     ctx["lead_tasks"] = ctx["lead_tasks"][:1]
     ctx["lead_tasks"][0]["support"] = ""
     got = texts(render_docx(templates["letter.docx"], ctx, expect_sections=1))

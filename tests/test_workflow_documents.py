@@ -259,10 +259,11 @@ def letter_sections(doc: Docx) -> dict[str, object]:
     heads = {
         "lead": re.compile(r"(\d+)\. Nhiệm vụ chủ trì thực hiện"),
         "support": re.compile(r"(\d+)\. Nhiệm vụ phối hợp thực hiện"),
+        "duties": re.compile(r"(\d+)\. Trách nhiệm tổ chức thực hiện"),
         "reporting": re.compile(r"(\d+)\. Chế độ báo cáo"),
     }
-    out: dict[str, object] = {"lead": [], "support": [], "member": [], "reporting": [], "headings": [],
-                              "other_tasks": []}
+    out: dict[str, object] = {"lead": [], "support": [], "member": [], "duties": [], "reporting": [],
+                              "headings": [], "other_tasks": []}
     current = None
     for p in body_paras(doc):
         matched = [k for k, rx in heads.items() if rx.fullmatch(p.text)]
@@ -285,20 +286,25 @@ def letter_sections(doc: Docx) -> dict[str, object]:
         elif p.text.endswith("./."):
             out["closing"] = p.text
             current = None
-        elif current == "reporting":
-            out["reporting"].append(p.text)
+        elif current in ("reporting", "duties"):
+            out[current].append(p.text)
     return out
 
 
-def test_one_letter_per_agency_with_tasks(out, plan):
+def test_one_letter_per_agency_with_tasks_or_duties(out, plan):
     involved = set()
     for t in plan.tasks:
         involved |= set(plan.lead_agencies(t)) | set(plan.support_agencies(t))
     assert set(plan.agencies_with_tasks()) == involved
+    # duties of "Tổ chức thực hiện" bind every member of the groups they name
+    bound = set()
+    for members, _ in plan.responsibilities():
+        bound |= set(members)
     letters = {p.stem for p in (out / "cong-van").iterdir()}
     assert {p.suffix for p in (out / "cong-van").iterdir()} == {".docx"}
-    assert letters == involved
-    assert len(list((out / "cong-van").iterdir())) == len(involved) == 34
+    assert letters == involved | bound
+    assert bound - involved == {"ban-chqs", "phong-kt-ht"}, "members of a duty group without any task"
+    assert len(letters) == 36
 
 
 def test_each_letter_lists_exactly_its_tasks_by_role(out, plan):
@@ -316,8 +322,24 @@ def test_each_letter_lists_exactly_its_tasks_by_role(out, plan):
             expected_heads.append("Nhiệm vụ chủ trì thực hiện")
         if support or member_ids(plan, agency):
             expected_heads.append("Nhiệm vụ phối hợp thực hiện")
+        if plan.duties_of(agency):
+            expected_heads.append("Trách nhiệm tổ chức thực hiện")
         expected_heads.append("Chế độ báo cáo")
         assert sections["headings"] == [f"{i}. {h}" for i, h in enumerate(expected_heads, 1)], agency
+
+
+def test_letters_carry_the_duties_that_bind_them(out, plan):
+    """A duty of "Tổ chức thực hiện" reaches the agency it names and every member
+    of a group it names, with its points, word for word."""
+    office = letter_sections(docx_at(out, "cong-van/vp-hdnd-ubnd.docx"))["duties"]
+    assert office[0].startswith("Văn phòng HĐND - UBND huyện: Chủ trì, phối hợp với các cơ quan, đơn vị")
+    group_duty = next(b for b in plan.sections[2].blocks if "co-quan-huyen" in b.responsible)
+    expected = [norm(group_duty.title)] + [norm(f"{c.marker} {c.text}") for c in group_duty.children]
+    for agency in ("phong-kt-ht", "xa-binh-lu", "hoi-lhpn"):
+        assert letter_sections(docx_at(out, f"cong-van/{agency}.docx"))["duties"] == expected, agency
+    # an agency with duties and no task still gets its letter
+    kt = letter_sections(docx_at(out, "cong-van/phong-kt-ht.docx"))
+    assert kt["lead"] == kt["support"] == kt["member"] == [] and kt["headings"][0] == "1. Trách nhiệm tổ chức thực hiện"
 
 
 def test_task_details_in_letters(out, plan):
@@ -406,7 +428,7 @@ def test_agency_that_does_not_report_gets_no_due_dates(non_reporter_out):
     assert sections["lead"] == lead_ids(plan, NON_REPORTER)
     assert sections["support"] == direct_support_ids(plan, NON_REPORTER)
     assert sorted(sections["member"]) == sorted(member_ids(plan, NON_REPORTER))
-    assert sections["headings"][-1] == "3. Chế độ báo cáo"
+    assert re.fullmatch(r"[34]\. Chế độ báo cáo", sections["headings"][-1])
     reporting = sections["reporting"]
     assert not any(re.search(r"\d{1,2}/\d{1,2}/\d{4}", t) for t in reporting), reporting
     assert not any(t.startswith("- Báo cáo ") or "Định kỳ báo cáo" in t for t in reporting), reporting
@@ -771,7 +793,7 @@ def test_manifest_entries(late_out, plan):
     on_disk = set(tree(late_out)) - {"manifest.json"}
     assert {e["path"] for e in entries} == on_disk
     assert len(entries) == len(on_disk)
-    agencies = set(plan.agencies_with_tasks())
+    agencies = set(plan.agencies_with_tasks()) | set(plan.agencies_with_duties())
     for e in entries:
         assert e["kind"] in KINDS, e
         data = (late_out / e["path"]).read_bytes()
@@ -792,7 +814,7 @@ def test_manifest_entries(late_out, plan):
     assert kinds.count("plan") == 1 and kinds.count("letter") == len(agencies)
     assert kinds.count("report-template") == len(expected_agencies(plan, PERIOD))
     assert kinds.count("consolidated-report") == 2
-    assert kinds.count("calendar") == len(agencies) + 1
+    assert kinds.count("calendar") == len(plan.agencies_with_tasks()) + 1  # calendars: agencies with deadlines
     assert kinds.count("preview") == 1
 
 

@@ -162,6 +162,10 @@ class Block:
     record: Optional["RecordFormat"] = None
     title_style: str = "bold"       # "bold" (NĐ 30), "italic" ("*2.1. Sở Tài chính*") or "plain"
     italic: bool = False            # the whole paragraph in italics ("*Lưu ý: …*")
+    #: duties addressed to a body outside the issuer's authority ("Đề nghị …"):
+    #: they print, but reach no letter or report unless ``letters`` is true
+    request: bool = False
+    letters: Optional[bool] = None
 
     def walk(self) -> Iterator["Block"]:
         yield self
@@ -513,6 +517,21 @@ class Plan:
                 if block.responsible:
                     out.append((self.registry.expand_all(block.responsible), block))
         return tuple(out)
+
+    def duties_of(self, agency_id: str) -> tuple[Block, ...]:
+        """The duty paragraphs that bind ``agency_id`` — naming it, or a group it
+        belongs to — in plan order; requests to outside parties only when the
+        plan sends them letters (``letters: true``)."""
+        out = []
+        for bound, block in self.responsibilities():
+            sends = block.letters if block.letters is not None else not block.request
+            if sends and agency_id in bound:
+                out.append(block)
+        return tuple(out)
+
+    def agencies_with_duties(self) -> tuple[str, ...]:
+        """Agency ids with at least one duty that reaches them, in registry order."""
+        return tuple(a for a in self.registry.agencies if self.duties_of(a))
 
     def reporters(self) -> tuple[str, ...]:
         """Agency ids that owe periodic reports."""

@@ -1,8 +1,9 @@
 """The assignment letter (công văn giao nhiệm vụ, Mẫu 1.5): one per agency that
-leads or supports at least one task.
+leads or supports at least one task, or that a duty of the plan binds.
 
 The letter cites the plan, lists the tasks the agency leads (with their
-coordinators, timeline and output) and those it supports (with their lead), and
+coordinators, timeline and output) and those it supports (with their lead),
+quotes the plan's duty paragraphs that bind it (its own, and its groups'), and
 spells out its reporting duty with concrete due dates.  Every fixed sentence is
 in ``templates/letter.docx``; this module supplies only data.
 """
@@ -10,6 +11,7 @@ in ``templates/letter.docx``; this module supplies only data.
 from __future__ import annotations
 
 from .. import vn
+from ..inline import plain
 from ..model import Plan, Task
 from ..periods import periods
 from .common import header_context, period_context, reference, signer_context
@@ -29,8 +31,23 @@ def path(agency_id: str) -> str:
 
 
 def agencies(plan: Plan) -> tuple[str, ...]:
-    """Agencies that get a letter: each one that leads or supports a task."""
-    return plan.agencies_with_tasks()
+    """Agencies that get a letter: each one that leads or supports a task, or that
+    a duty paragraph of the plan binds (not requests to outside parties)."""
+    involved = set(plan.agencies_with_tasks()) | set(plan.agencies_with_duties())
+    return tuple(a for a in plan.registry.agencies if a in involved)
+
+
+def duty_lines(plan: Plan, agency_id: str) -> list[str]:
+    """The plan's duty paragraphs binding the agency, each with its points, as
+    printed (the points' markers kept, inline marks removed)."""
+    lines = []
+    for block in plan.duties_of(agency_id):
+        for inner in block.walk():
+            # the duty's own number belongs to the plan's outline, not to the letter's
+            prefix = " ".join(x for x in (inner.marker, inner.number) if x) if inner is not block else ""
+            words = " ".join(x for x in (inner.title, inner.text) if x)
+            lines.append(plain(f"{prefix} {words}" if prefix else words, plan.markup))
+    return lines
 
 
 def split_support(plan: Plan, agency_id: str) -> tuple[list[Task], dict[str, list[Task]]]:
@@ -79,10 +96,12 @@ def context(plan: Plan, agency_id: str) -> dict:
          "numbers": "số " + ", ".join(t.cite for t in tasks)}
         for group, tasks in via_group.items()
     ]
-    numbers = iter(f"{i}." for i in range(1, 4))
+    duties = duty_lines(plan, agency_id)
+    numbers = iter(f"{i}." for i in range(1, 5))
     sections = {
         "lead": next(numbers) if lead else "",
         "support": next(numbers) if support or member_tasks else "",
+        "duties": next(numbers) if duties else "",
         "reporting": next(numbers),
     }
     reports = agency_id in plan.reporters()
@@ -104,6 +123,7 @@ def context(plan: Plan, agency_id: str) -> dict:
         "lead_tasks": lead,
         "support_tasks": support,
         "member_tasks": member_tasks,
+        "duties": duties,
         "reports": reports,
         "reporting": {
             "to": registry.short_name(rule.to),

@@ -160,6 +160,8 @@ def _blocks(items: list[dict], registry: Registry, records: RecordFormat, prefix
             record=fmt,
             title_style=item.get("title_style", "bold"),
             italic=bool(item.get("italic", False)),
+            request=bool(item.get("request", False)),
+            letters=item.get("letters"),
         ))
     return tuple(out)
 

@@ -894,7 +894,14 @@ def build_letter_template(profile: StyleProfile = DEFAULT) -> bytes:
          "{{ g.numbers }} theo Phụ lục kèm theo Kế hoạch."),
         ("KH Nội dung", "{%p endfor %}"),
         ("KH Nội dung", "{%p endif %}"),
-        # 3. Reporting.
+        # 3. The plan's duty paragraphs that bind it ("Tổ chức thực hiện"), as printed.
+        ("KH Tên phần", "{%p if duties %}"),
+        ("KH Tên phần", "{{ sections.duties }} Trách nhiệm tổ chức thực hiện"),
+        ("KH Nội dung", "{%p for d in duties %}"),
+        ("KH Nội dung", "{{ d }}"),
+        ("KH Nội dung", "{%p endfor %}"),
+        ("KH Nội dung", "{%p endif %}"),
+        # 4. Reporting.
         ("KH Tên phần", "{{ sections.reporting }} Chế độ báo cáo"),
         ("KH Nội dung", "{%p if reports %}"),
         ("KH Nội dung",
