@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-__all__ = ["DocxStats", "RenderCheckError", "check_docx", "docx_stats"]
+__all__ = ["DocxStats", "RenderCheckError", "check_docx", "check_main_part", "docx_stats"]
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
@@ -136,6 +136,10 @@ def _stats(parts: dict[str, etree._Element]) -> DocxStats:
     root = parts.get(main)
     if root is None:
         raise RenderCheckError(main, "thiếu phần văn bản chính")
+    return _root_stats(root, main)
+
+
+def _root_stats(root: etree._Element, main: str) -> DocxStats:
     if root.tag != f"{_W}document":
         raise RenderCheckError(main, f"phần tử gốc là {root.tag!r}, không phải w:document")
     body = root.find(f"{_W}body")
@@ -203,3 +207,17 @@ def check_docx(
             f"chỉ có {stats.paragraphs} đoạn văn, ít hơn mức tối thiểu {min_paragraphs} "
             "— có thể nội dung đã bị mất khi dựng mẫu",
         )
+
+
+def check_main_part(root: etree._Element, name: str = _DEFAULT_MAIN, *, expect_sections: int | None = None) -> DocxStats:
+    """The checks of :func:`check_docx` on an already parsed main document part.
+
+    The prepared renderer (:mod:`kehoach.render.engine`) parses what it
+    rendered strictly anyway and never touches the other parts, so it checks
+    only this: the body ends with its ``w:sectPr``, no ``w:t`` holds elements,
+    and the number of sections is the expected one.
+    """
+    stats = _root_stats(root, name)
+    if expect_sections is not None and stats.sections != expect_sections:
+        raise RenderCheckError(name, f"có {stats.sections} vùng (w:sectPr) nhưng cần đúng {expect_sections}")
+    return stats
