@@ -136,7 +136,7 @@ _CANDIDATES = _default_candidates()
 #: anything that is not Word 2007+ XML instead of importing it as plain text.
 DOCX_IMPORT_FILTER = "MS Word 2007 XML"
 #: PDF export; with PDF/A the JSON filter options (LibreOffice ≥ 7.4) select PDF/A-2b.
-PDF_EXPORT = "pdf:writer_pdf_Export"
+PDF_EXPORT = "pdf"
 PDFA_EXPORT = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 _ERROR_LINE = re.compile(r"^\s*Error:", re.MULTILINE)
@@ -508,7 +508,11 @@ def make_reproducible(pdf: bytes, epoch: Optional[int] = None) -> bytes:
     t = time.gmtime(_clamp(epoch))
     pdf_date = time.strftime("D:%Y%m%d%H%M%SZ", t)
     xmp_date = time.strftime("%Y-%m-%dT%H:%M:%SZ", t).encode("ascii")
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
+    try:
+        doc = pikepdf.open(io.BytesIO(pdf))
+    except pikepdf.PdfError as exc:
+        raise PdfError(f"Tệp PDF do LibreOffice tạo ra không đọc được: {exc}") from None
+    with doc:
         info = doc.trailer.get("/Info")
         if info is not None:
             for key in ("/CreationDate", "/ModDate"):
