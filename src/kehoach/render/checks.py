@@ -47,6 +47,10 @@ _OFFICE_DOC_TYPES = {
     "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
 }
 _DEFAULT_MAIN = "word/document.xml"
+# compiled once; evaluated in C (the checks run on every rendered document)
+_SECTIONS = etree.XPath("count(.//w:sectPr[not(ancestor::w:sectPrChange)])", namespaces={"w": W_NS})
+_PARAGRAPHS = etree.XPath("count(.//w:p)", namespaces={"w": W_NS})
+_T_WITH_CHILD = etree.XPath(".//w:t[*]", namespaces={"w": W_NS})
 
 
 class RenderCheckError(Exception):
@@ -155,7 +159,7 @@ def _root_stats(root: etree._Element, main: str) -> DocxStats:
     # w:t holds text only.  An element inside it is what docxtpl produces when
     # a RichText is used as {{ r }} instead of {{r r }}: well-formed, so the
     # parser accepts it, but Word rejects the file and LibreOffice shows nothing.
-    for t in body.iter(f"{_W}t"):
+    for t in _T_WITH_CHILD(body):
         child = next((c for c in t if isinstance(c.tag, str)), None)
         if child is not None:
             raise RenderCheckError(
@@ -166,10 +170,10 @@ def _root_stats(root: etree._Element, main: str) -> DocxStats:
     # Section properties: the final one plus one inside the w:pPr of each
     # paragraph that ends a section.  Those inside w:sectPrChange are tracked
     # revisions (the *old* properties), not sections.
-    sections = len(body.xpath(".//w:sectPr[not(ancestor::w:sectPrChange)]", namespaces={"w": W_NS}))
+    sections = int(_SECTIONS(body))
     # All paragraphs in the body, including those in table cells: losing a
     # table is one of the symptoms we are looking for.
-    paragraphs = sum(1 for _ in body.iter(f"{_W}p"))
+    paragraphs = int(_PARAGRAPHS(body))
     return DocxStats(main_part=main, sections=sections, paragraphs=paragraphs)
 
 

@@ -58,6 +58,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
+from jinja2 import TemplateSyntaxError
 from lxml import etree
 
 from .checks import RenderCheckError, check_docx, check_main_part
@@ -68,8 +69,6 @@ from .package import (COMPRESS_LEVEL, CREATE_SYSTEM_UNIX, EXTERNAL_ATTR, _CORE, 
 __all__ = ["PreparedTemplate", "TemplateRenderer", "prepared", "render_docx", "render_plain", "zip_parts"]
 
 _P_OPEN = re.compile(r"<w:p([ >])")
-_P_SPLIT = re.compile(r"\n<w:p([ >])")
-_LISTING_CHARS = re.compile("[\t\a\n\f]")
 _HAS_TAG = re.compile(r"\{[{%#]")
 
 #: docxtpl's escapes: a template author types ``{_{`` to print ``{{``.  They
@@ -98,32 +97,54 @@ def _strict_parser(remove_blank_text: bool) -> etree.XMLParser:
 
 
 def _postprocess(xml: str) -> str:
-    """docxtpl's ``render_xml_part`` after Jinja, minus the escape replacement."""
-    xml = _P_SPLIT.sub(r"<w:p\1", xml)
+    """docxtpl's ``render_xml_part`` after Jinja, minus the escape replacement
+    (and minus removing the ``\n<w:p`` markers, never added here)."""
     # resolve_listing is a regex pass over every run; without listing
     # characters it returns its input unchanged, so skip it then.
-    if _LISTING_CHARS.search(xml):
+    if "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml:
         from docxtpl import DocxTemplate
         xml = DocxTemplate.resolve_listing(None, xml)
     return xml
+
+
+_TABLES = etree.XPath("//w:tbl", namespaces={"w": _W_NS})
+_ROWS = etree.XPath(".//w:tr", namespaces={"w": _W_NS})
+#: True when fix_tables would leave the table alone: no row has more cells
+#: than the grid has columns, and some row spans the whole grid.
+_GRID_FITS = etree.XPath(
+    "not(.//w:tr[count(w:tc) > $n]) and boolean(.//w:tr[count(w:tc) - count(w:tc/w:tcPr/w:gridSpan)"
+    " + sum(w:tc/w:tcPr/w:gridSpan/@w:val) >= $n])", namespaces={"w": _W_NS})
 
 
 def _fix_tables(tree: etree._Element) -> None:
     """docxtpl's ``fix_tables`` on an already parsed body: make each table's
     ``w:tblGrid`` agree with the number of cells its rows have after a
     ``{%tc for %}`` loop, keeping the table's width (same arithmetic as
-    docxtpl 0.20, so output stays identical)."""
+    docxtpl 0.20, so output stays identical; like docxtpl, rows of nested
+    tables count for the outer table too)."""
     ns = _W
-    for t in tree.iter(ns + "tbl"):
+    tc_tag, pr_tag, span_tag, val = ns + "tc", ns + "tcPr", ns + "gridSpan", ns + "val"
+    for t in _TABLES(tree):
         grid = t.find(ns + "tblGrid")
         if grid is None:
             continue
         columns = grid.findall(ns + "gridCol")
-        to_add = 0
-        for r in t.iter(ns + "tr"):
-            cells = r.findall(ns + "tc")
-            if (len(columns) + to_add) < len(cells):
-                to_add = len(cells) - len(columns)
+        if _GRID_FITS(t, n=len(columns)):
+            continue  # the usual case, decided in C: nothing below would change
+        rows = _ROWS(t)
+        counts = []
+        widest = 0
+        for r in rows:
+            cells = 0
+            span = 0
+            for cell in r.iterchildren(tc_tag):
+                cells += 1
+                pr = cell.find(pr_tag)
+                gs = None if pr is None else pr.find(span_tag)
+                span += int(gs.get(val)) if gs is not None else 1
+            counts.append(cells)
+            widest = max(widest, span)
+        to_add = max([0] + [c - len(columns) for c in counts])
         if to_add > 0:
             width = 0.0
             for c in columns:
@@ -136,15 +157,7 @@ def _fix_tables(tree: etree._Element) -> None:
                     c.set(ns + "w", str(int(float(c.get(ns + "w")) * new_average / old_average)))
                 for _ in range(to_add):
                     etree.SubElement(grid, ns + "gridCol", {ns + "w": str(int(new_average))})
-        columns = grid.findall(ns + "gridCol")
-        widest = 0
-        for r in t.iter(ns + "tr"):
-            span = 0
-            for cell in r.findall(ns + "tc"):
-                pr = cell.find(ns + "tcPr")
-                gs = None if pr is None else pr.find(ns + "gridSpan")
-                span += int(gs.get(ns + "val")) if gs is not None else 1
-            widest = max(widest, span)
+            columns = grid.findall(ns + "gridCol")
         to_remove = len(columns) - widest
         if to_remove > 0:
             removed = 0.0
@@ -246,9 +259,18 @@ class PreparedTemplate:
         patcher = DocxTemplate(io.BytesIO(template))  # only for its patch_xml()
 
         def compile_(src: str):
-            src = patcher.patch_xml(src)
-            src = _resolve_escapes(_P_OPEN.sub(r"\n<w:p\1", src))
-            return self._env.from_string(src) if _HAS_TAG.search(src) else None
+            src = _resolve_escapes(patcher.patch_xml(src))
+            if not _HAS_TAG.search(src):
+                return None
+            # docxtpl puts a newline before each <w:p so that Jinja's error
+            # line numbers mean something, and removes them after rendering.
+            # They change nothing else (no trim_blocks/lstrip_blocks), so they
+            # are added only to report a syntax error at docxtpl's line.
+            try:
+                return self._env.from_string(src)
+            except TemplateSyntaxError:
+                self._env.from_string(_P_OPEN.sub(r"\n<w:p\1", src))
+                raise
 
         main = doc.part
         self._main_name = str(main.partname).lstrip("/")
@@ -256,7 +278,8 @@ class PreparedTemplate:
         body = compile_(etree.tostring(doc.element.body, encoding="unicode"))
         # The body is always rendered: docxtpl always re-serialises it.
         if body is None:
-            body = self._env.from_string(_P_OPEN.sub(r"\n<w:p\1", etree.tostring(doc.element.body, encoding="unicode")))
+            body = self._env.from_string(_resolve_escapes(patcher.patch_xml(
+                etree.tostring(doc.element.body, encoding="unicode"))))
         parts.append(_Part(self._main_name, "body", body))
         seen = set()
         for rel in main.rels.values():
@@ -295,7 +318,9 @@ class PreparedTemplate:
         old = skeleton.find(f"{_W}body")
         self._placeholder_index = list(skeleton).index(old)
         skeleton.remove(old)
-        self._skeleton = skeleton
+        # a plain lxml tree: python-docx's element classes would otherwise be
+        # proxied onto the rendered body once it is inserted
+        self._skeleton = etree.fromstring(etree.tostring(skeleton), _strict_parser(False))
 
         out = io.BytesIO()
         doc.save(out)
