@@ -214,7 +214,8 @@ class _Progress:
     def __call__(self, n: int, document) -> None:
         if not self.enabled:
             return
-        line = f"đang dựng {n}: {document.path}"
+        verb = "đang chuyển sang PDF" if document.path.endswith(".pdf") else "đang dựng"
+        line = f"{verb} {n}: {document.path}"
         sys.stderr.write("\r" + line[:100].ljust(100))
         sys.stderr.flush()
         self.drawn = True
