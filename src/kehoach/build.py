@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional

@@ -54,6 +54,7 @@ import io
 import re
 import struct
 import threading
+import zipfile
 import zlib
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
@@ -324,7 +325,6 @@ class PreparedTemplate:
 
         out = io.BytesIO()
         doc.save(out)
-        import zipfile
         with zipfile.ZipFile(io.BytesIO(out.getvalue())) as z:
             ready = {i.filename: z.read(i.filename) for i in z.infolist() if not i.is_dir()}
         rendered = {p.name for p in self._parts}
