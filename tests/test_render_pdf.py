@@ -205,7 +205,7 @@ case "$mode" in
   truncated)  printf '%%PDF-1.7\n1 0 obj' > "$outdir/$name.pdf"; exit 0 ;;
   nothing)    exit 0 ;;
   rc1)        printf '%%PDF-1.7\n%%%%EOF\n' > "$outdir/$name.pdf"; echo boom >&2; exit 1 ;;
-  ok)         printf '%%PDF-1.7\n%%%%EOF\n' > "$outdir/$name.pdf"; echo "convert ok"; exit 0 ;;
+  ok)         cp "{minpdf}" "$outdir/$name.pdf"; echo "convert ok"; exit 0 ;;
 esac
 """
 
@@ -218,7 +218,10 @@ def fake_soffice(monkeypatch, tmp_path):
     d.mkdir()
     script = d / "soffice"
     mode = d / "mode"
-    script.write_text(FAKE_SOFFICE.format(mode=mode, envlog=d / "env.log", arglog=d / "args.log"))
+    import pikepdf
+    pikepdf.new().save(d / "min.pdf")  # the smallest real PDF: kehoach rewrites what soffice wrote
+    script.write_text(FAKE_SOFFICE.format(mode=mode, envlog=d / "env.log", arglog=d / "args.log",
+                                          minpdf=d / "min.pdf"))
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setattr(pdf_mod, "find_soffice", lambda: str(script))
     return d

@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
@@ -29,7 +28,7 @@ from .model import Plan
 from .periods import Period, open_periods, period, periods
 from .render.package import source_date_epoch
 from .returns import REPORTS_DIR, load_returns
-from .render import RenderCheckError, convert_to_pdf, publish
+from .render import RenderCheckError, convert_documents, publish
 from .render.engine import render_docx
 from .render.mend import add_footnotes, drop_empty_last_section
 from .templating.body import footnotes_part
@@ -107,11 +106,34 @@ def template_bytes(plan: Plan, name: str) -> bytes:
     return (data_dir("templates") / name).read_bytes()
 
 
+#: document title (a core property, and so the PDF's title) per template
+TITLES = {"plan.docx": "{kind} {subject}",
+          "letter.docx": "Công văn gửi {agency} về thực hiện {kind} {subject}",
+          "report.docx": "Mẫu báo cáo của {agency}: kết quả thực hiện {kind} {subject}",
+          "consolidated.docx": "Báo cáo tổng hợp kết quả thực hiện {kind} {subject}"}
+
+
+def _properties(plan: Plan, name: str, context: dict) -> dict[str, str]:
+    """Title and subject of the rendered document: its own, not the template's
+    ("Mẫu công văn…"), so Word's properties and the PDF's title say what it is."""
+    from .documents.common import lower_first
+    subject = plan.document.subject
+    kind = plan.document.type_name
+    title = TITLES.get(name, "{kind} {subject}").format(
+        kind=kind[:1].upper() + kind[1:].lower(), subject=lower_first(subject),
+        agency=context.get("agency_short") or "")
+
+    def cut(text: str) -> str:  # a core property holds at most 255 characters
+        return text if len(text) <= 255 else text[:254] + "…"
+    return {"title": cut(title), "subject": cut(subject)}
+
+
 def _render(plan: Plan, name: str, context: dict, expect_sections: int) -> bytes:
     template = template_bytes(plan, name)
     shown = str(Path(plan.template_dir) / name) if plan.template_dir else f"templates/{name}"
     try:
-        return render_docx(template, context, expect_sections=expect_sections)
+        return render_docx(template, context, expect_sections=expect_sections,
+                           properties=_properties(plan, name, context))
     except UndefinedError as exc:
         raise BuildError([make(shown, 1, 1, "KH052", f"mẫu dùng biến không được cung cấp: {exc.message}")]) from None
     except TemplateSyntaxError as exc:
@@ -276,54 +298,32 @@ def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
     return out
 
 
-def _pdfs(documents: list[Document]) -> list[Document]:
-    """Convert every .docx to PDF with LibreOffice (one call for all)."""
+def _pdfs(documents: list[Document], pdfa: bool = False,
+          progress: Optional[Callable[[int, Document], None]] = None) -> list[Document]:
+    """Convert every .docx to PDF with one LibreOffice process for all of them."""
     docx = [d for d in documents if d.path.endswith(".docx")]
-    with tempfile.TemporaryDirectory(prefix="kehoach-pdf-") as tmp:
-        src = Path(tmp) / "src"
-        dst = Path(tmp) / "pdf"
-        inputs = []
-        for i, doc in enumerate(docx):
-            path = src / f"{i:05d}" / Path(doc.path).name
-            path.parent.mkdir(parents=True)
-            path.write_bytes(doc.data)
-            inputs.append(path)
-        dst.mkdir()
-        out = []
-        for doc, pdf in zip(docx, _convert_each(inputs, dst)):
-            out.append(Document(doc.path[:-len(".docx")] + ".pdf", doc.kind, pdf.read_bytes(), doc.agency, doc.period))
-        return out
+    pdfs = [Document(d.path[:-len(".docx")] + ".pdf", d.kind, b"", d.agency, d.period) for d in docx]
+
+    def step(done: int, total: int) -> None:
+        if progress and done:
+            progress(len(documents) + done, pdfs[done - 1])
+
+    data = convert_documents([d.data for d in docx], pdfa=pdfa, progress=step)
+    return [Document(p.path, p.kind, pdf, p.agency, p.period) for p, pdf in zip(pdfs, data)]
 
 
-def _convert_each(inputs: list[Path], dst: Path) -> list[Path]:
-    """LibreOffice writes ``name.pdf`` into one folder; inputs with equal names
-    (same file name in different subfolders) go in separate calls."""
-    by_name: dict[str, list[Path]] = {}
-    for path in inputs:
-        by_name.setdefault(path.name, []).append(path)
-    results: dict[Path, Path] = {}
-    round_ = 0
-    while any(by_name.values()):
-        batch = [paths.pop(0) for paths in by_name.values() if paths]
-        out_dir = dst / f"r{round_}"
-        out_dir.mkdir()
-        for src, pdf in zip(batch, convert_to_pdf(batch, out_dir)):
-            results[src] = pdf
-        round_ += 1
-    return [results[p] for p in inputs]
-
-
-def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool = False,
+def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool | str = False,
           options: Optional[BuildOptions] = None,
           progress: Optional[Callable[[int, Document], None]] = None) -> BuildResult:
     """Render every document and publish them into ``out_dir`` atomically.
 
     A failure at any point (a template error, LibreOffice missing when ``pdf``
-    is asked) leaves ``out_dir`` exactly as it was.
+    is asked) leaves ``out_dir`` exactly as it was.  ``pdf="a"`` makes the
+    PDFs PDF/A-2b.
     """
     documents = render_documents(plan, options, progress)
     if pdf:
-        documents += _pdfs(documents)
+        documents += _pdfs(documents, pdfa=(pdf == "a"), progress=progress)
     manifest = {
         "plan": plan.id,
         "kehoach": __version__,

@@ -101,8 +101,10 @@ def _parser() -> argparse.ArgumentParser:
     _plan_arg(build)
     build.add_argument("-o", "--out", default="output", metavar="THƯ_MỤC_RA",
                        help="thư mục đầu ra, mặc định: output (output directory)")
-    build.add_argument("--pdf", action="store_true",
-                       help="xuất thêm PDF bằng LibreOffice (also write PDFs; needs libreoffice-writer-nogui)")
+    build.add_argument("--pdf", action="store_const", const=True, default=False,
+                       help="xuất thêm PDF bằng LibreOffice; --pdf=a: PDF/A-2b để lưu trữ, nhúng đủ phông "
+                            "(also write PDFs; --pdf=a for PDF/A-2b; needs libreoffice-writer-nogui)")
+    build.add_argument("--pdf-a", dest="pdf", action="store_const", const="a", help=argparse.SUPPRESS)
     build.add_argument("--period", action="append", metavar="KỲ",
                        help="kỳ báo cáo, ví dụ 2025-H1 hoặc 2025; lặp lại được; mặc định: reporting.open "
                             "(reporting periods to render)")
@@ -212,7 +214,8 @@ class _Progress:
     def __call__(self, n: int, document) -> None:
         if not self.enabled:
             return
-        line = f"đang dựng {n}: {document.path}"
+        verb = "đang chuyển sang PDF" if document.path.endswith(".pdf") else "đang dựng"
+        line = f"{verb} {n}: {document.path}"
         sys.stderr.write("\r" + line[:100].ljust(100))
         sys.stderr.flush()
         self.drawn = True
@@ -418,6 +421,10 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
+    # `--pdf=a` (PDF/A): argparse cannot give `--pdf` an optional value without
+    # it swallowing a following plan folder (`build --pdf plan`), so the one
+    # spelling with a value is mapped to a hidden flag.
+    argv = ["--pdf-a" if a == "--pdf=a" else a for a in (sys.argv[1:] if argv is None else argv)]
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2

@@ -6,7 +6,8 @@ Everything here works on bytes and paths, independent of the plan model:
 * :mod:`.checks`  — structural checks that catch docxtpl's silent damage;
 * :mod:`.package` — byte-reproducible .docx packaging (``SOURCE_DATE_EPOCH``);
 * :mod:`.publish` — atomic replacement of the output folder;
-* :mod:`.pdf`     — PDF conversion with LibreOffice, with honest error detection.
+* :mod:`.engine`  — prepared templates: patch and compile once, render only tagged parts;
+* :mod:`.pdf`     — PDF conversion with LibreOffice (one process per build, reproducible, PDF/A).
 
 Only relative imports are used, so this package also imports while
 ``kehoach`` itself is still a namespace package (no ``kehoach/__init__.py``).
@@ -15,7 +16,7 @@ Only relative imports are used, so this package also imports while
 from .checks import DocxStats, RenderCheckError, check_docx, docx_stats
 from .jinja import make_environment
 from .package import DEFAULT_EPOCH, normalize_docx, source_date_epoch
-from .pdf import PdfError, SofficeNotFound, convert_to_pdf, find_soffice
+from .pdf import PdfError, SofficeNotFound, convert_documents, convert_to_pdf, find_soffice
 from .publish import MANIFEST_NAME, PublishError, atomic_write_bytes, publish
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "SofficeNotFound",
     "atomic_write_bytes",
     "check_docx",
+    "convert_documents",
     "convert_to_pdf",
     "docx_stats",
     "find_soffice",

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-__all__ = ["DocxStats", "RenderCheckError", "check_docx", "docx_stats"]
+__all__ = ["DocxStats", "RenderCheckError", "check_docx", "check_main_part", "docx_stats"]
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
@@ -47,6 +47,10 @@ _OFFICE_DOC_TYPES = {
     "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
 }
 _DEFAULT_MAIN = "word/document.xml"
+# compiled once; evaluated in C (the checks run on every rendered document)
+_SECTIONS = etree.XPath("count(.//w:sectPr[not(ancestor::w:sectPrChange)])", namespaces={"w": W_NS})
+_PARAGRAPHS = etree.XPath("count(.//w:p)", namespaces={"w": W_NS})
+_T_WITH_CHILD = etree.XPath(".//w:t[*]", namespaces={"w": W_NS})
 
 
 class RenderCheckError(Exception):
@@ -136,6 +140,10 @@ def _stats(parts: dict[str, etree._Element]) -> DocxStats:
     root = parts.get(main)
     if root is None:
         raise RenderCheckError(main, "thiếu phần văn bản chính")
+    return _root_stats(root, main)
+
+
+def _root_stats(root: etree._Element, main: str) -> DocxStats:
     if root.tag != f"{_W}document":
         raise RenderCheckError(main, f"phần tử gốc là {root.tag!r}, không phải w:document")
     body = root.find(f"{_W}body")
@@ -151,7 +159,7 @@ def _stats(parts: dict[str, etree._Element]) -> DocxStats:
     # w:t holds text only.  An element inside it is what docxtpl produces when
     # a RichText is used as {{ r }} instead of {{r r }}: well-formed, so the
     # parser accepts it, but Word rejects the file and LibreOffice shows nothing.
-    for t in body.iter(f"{_W}t"):
+    for t in _T_WITH_CHILD(body):
         child = next((c for c in t if isinstance(c.tag, str)), None)
         if child is not None:
             raise RenderCheckError(
@@ -162,10 +170,10 @@ def _stats(parts: dict[str, etree._Element]) -> DocxStats:
     # Section properties: the final one plus one inside the w:pPr of each
     # paragraph that ends a section.  Those inside w:sectPrChange are tracked
     # revisions (the *old* properties), not sections.
-    sections = len(body.xpath(".//w:sectPr[not(ancestor::w:sectPrChange)]", namespaces={"w": W_NS}))
+    sections = int(_SECTIONS(body))
     # All paragraphs in the body, including those in table cells: losing a
     # table is one of the symptoms we are looking for.
-    paragraphs = sum(1 for _ in body.iter(f"{_W}p"))
+    paragraphs = int(_PARAGRAPHS(body))
     return DocxStats(main_part=main, sections=sections, paragraphs=paragraphs)
 
 
@@ -203,3 +211,17 @@ def check_docx(
             f"chỉ có {stats.paragraphs} đoạn văn, ít hơn mức tối thiểu {min_paragraphs} "
             "— có thể nội dung đã bị mất khi dựng mẫu",
         )
+
+
+def check_main_part(root: etree._Element, name: str = _DEFAULT_MAIN, *, expect_sections: int | None = None) -> DocxStats:
+    """The checks of :func:`check_docx` on an already parsed main document part.
+
+    The prepared renderer (:mod:`kehoach.render.engine`) parses what it
+    rendered strictly anyway and never touches the other parts, so it checks
+    only this: the body ends with its ``w:sectPr``, no ``w:t`` holds elements,
+    and the number of sections is the expected one.
+    """
+    stats = _root_stats(root, name)
+    if expect_sections is not None and stats.sections != expect_sections:
+        raise RenderCheckError(name, f"có {stats.sections} vùng (w:sectPr) nhưng cần đúng {expect_sections}")
+    return stats
