@@ -53,7 +53,7 @@ def test_build_writes_documents_and_manifest(tmp_path):
     plan = kehoach.load_plan(PLAN)
     kinds = [e["kind"] for e in entries]
     assert kinds[0] == "plan" and kinds.count("plan") == 1
-    assert kinds.count("letter") == len(plan.agencies_with_tasks())
+    assert kinds.count("letter") == len(set(plan.agencies_with_tasks()) | set(plan.agencies_with_duties()))
     assert kinds.count("calendar") == len(plan.agencies_with_tasks()) + 1
     assert {e["period"] for e in entries if e["kind"] == "report-template"} == {"2025-H1"}
     assert all(e.get("agency") for e in entries if e["kind"] in ("letter", "report-template"))

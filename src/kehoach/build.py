@@ -20,6 +20,7 @@ from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 
 from ._version import __version__
 from .diagnostics import Diagnostic, PlanError, make
+from .inline import plain
 from .consolidate import Consolidation, consolidate
 from .diagnostics import has_errors
 from .documents import calendar, consolidated, letter, preview, report
@@ -116,11 +117,10 @@ TITLES = {"plan.docx": "{kind} {subject}",
 def _properties(plan: Plan, name: str, context: dict) -> dict[str, str]:
     """Title and subject of the rendered document: its own, not the template's
     ("Mẫu công văn…"), so Word's properties and the PDF's title say what it is."""
-    from .documents.common import lower_first
-    subject = plan.document.subject
+    subject = plain(plan.document.subject, plan.markup)
     kind = plan.document.type_name
     title = TITLES.get(name, "{kind} {subject}").format(
-        kind=kind[:1].upper() + kind[1:].lower(), subject=lower_first(subject),
+        kind=kind[:1].upper() + kind[1:].lower(), subject=plan.document.cited,
         agency=context.get("agency_short") or "")
 
     def cut(text: str) -> str:  # a core property holds at most 255 characters
