@@ -177,6 +177,8 @@ def _consolidated(plan: Plan, options: "BuildOptions") -> list[Document]:
         out.append(Document(consolidated.path(per.id), consolidated.KIND, render_consolidated(plan, c), period=per.id))
         out.append(Document(consolidated.path(per.id, "md"), consolidated.KIND,
                             consolidated.markdown(plan, c).encode("utf-8"), period=per.id))
+        out.append(Document(consolidated.path(per.id, "json"), consolidated.KIND,
+                            consolidated.summary_json(plan, c), period=per.id))
     return out
 
 

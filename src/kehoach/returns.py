@@ -13,7 +13,12 @@ every task is one of the agency's, none twice).  :func:`init_returns` writes
 the blank, pre-filled returns the office sends out when it opens a period, and
 :func:`write_returns` puts them on disk without ever overwriting one.
 
-A task whose ``status`` is null has not been answered yet.
+A task whose ``status`` is null has not been answered yet.  A return counts
+as *submitted* only when it has a ``submitted`` date and every task answered
+(:attr:`Return.is_submitted`); anything less is a draft, and the office lists
+the agency as not yet reported.  A task the plan no longer gives the agency
+stays in its return marked ``removed: true`` (``kehoach report init`` marks
+it) and is ignored.
 """
 
 from __future__ import annotations
@@ -50,7 +55,10 @@ STATUSES: Mapping[str, str] = MappingProxyType({
     "chua-thuc-hien": "chưa thực hiện",
 })
 #: Keys of ``summary``, in the order of the report's sections.
-SUMMARY_KEYS = ("achievements", "shortcomings", "causes", "next_steps", "recommendations")
+SUMMARY_KEYS = ("direction", "overview", "achievements", "shortcomings", "causes", "next_steps",
+                "recommendations")
+#: Keys of a blank task answer, in the order ``report init`` writes them.
+TASK_KEYS = ("status", "result", "figures", "difficulties", "proposals", "note")
 
 _DECIMAL = re.compile(r"-?[0-9]+\.[0-9]+\Z")
 
@@ -88,6 +96,7 @@ class TaskReturn:
     figures: tuple[Figure, ...] = ()
     difficulties: Optional[str] = None
     proposals: Optional[str] = None
+    note: Optional[str] = None
 
     @property
     def answered(self) -> bool:
@@ -101,8 +110,12 @@ class TaskReturn:
 
 @dataclass(frozen=True)
 class Summary:
-    """The general assessment of a return; each part None while unwritten."""
+    """The general assessment of a return; each part None while unwritten.
+    ``direction``: công tác chỉ đạo, triển khai; ``overview``: the agency's own
+    summary of its results (mục I.2 of its report)."""
 
+    direction: Optional[str] = None
+    overview: Optional[str] = None
     achievements: Optional[str] = None
     shortcomings: Optional[str] = None
     causes: Optional[str] = None
@@ -137,6 +150,16 @@ class Return:
     def is_complete(self) -> bool:
         """Every task answered (a return may still lack its summary)."""
         return all(t.answered for t in self.tasks)
+
+    @property
+    def is_submitted(self) -> bool:
+        """Sent, as a fact: a ``submitted`` date and every task answered.
+        Anything less is a draft the office does not count as a report."""
+        return self.submitted is not None and self.is_complete
+
+    def is_late(self, due: dt.date) -> bool:
+        """Submitted after ``due`` (the period's deadline; the due day itself is on time)."""
+        return self.is_submitted and self.submitted > due
 
 
 # -- who reports ------------------------------------------------------------------
@@ -220,6 +243,7 @@ def _check(plan: Plan, doc: YamlDoc, stem: str, folder_period: str) -> list[Diag
                                       f"chuyển tệp sang thư mục '{period_value}' hoặc sửa period")
 
     own = dict(_agency_tasks(plan, agency)) if agency_ok else {}
+    unanswered: list[str] = []
     all_ids = [t.id for t in plan.tasks]
     seen: dict[str, int] = {}
     tasks = data.get("tasks")
@@ -228,6 +252,10 @@ def _check(plan: Plan, doc: YamlDoc, stem: str, folder_period: str) -> list[Diag
         if not isinstance(task_id, str):
             continue
         path = ("tasks", i, "task")
+        if _dict(item).get("removed") is True:
+            continue  # kept for the record only (report init marks them)
+        if _dict(item).get("status") is None and task_id in own:
+            unanswered.append(task_id)
         if task_id in seen:
             add(path, "KH067", f"nhiệm vụ '{task_id}' đã ghi ở dòng {seen[task_id]}; gộp hai phần trả lời làm một")
             continue
@@ -236,15 +264,20 @@ def _check(plan: Plan, doc: YamlDoc, stem: str, folder_period: str) -> list[Diag
             add(path, "KH066", f"nhiệm vụ '{task_id}' không có trong Phụ lục của kế hoạch"
                                f"{suggest(task_id, own or all_ids)}")
         elif agency_ok and task_id not in own:
-            lead = plan.task(task_id).lead
+            leads = ", ".join(plan.registry.short_name(a) for a in plan.lead_agencies(plan.task(task_id)))
             add(path, "KH066", f"nhiệm vụ '{task_id}' không giao cho '{agency}' chủ trì hay phối hợp "
-                               f"(cơ quan chủ trì: {plan.registry.short_name(lead)})")
+                               f"(cơ quan chủ trì: {leads})")
     if agency_ok and isinstance(tasks, list):
         for task_id, role in own.items():
             if task_id not in seen:
                 add(("tasks",), "KH068", f"báo cáo chưa có nhiệm vụ '{task_id}' mà '{agency}' "
                                          f"{'chủ trì' if role == 'lead' else 'phối hợp'}; thêm vào tasks "
                                          f"(để status: null nếu chưa có kết quả)", key=True)
+                unanswered.append(task_id)
+    if data.get("submitted") is not None and unanswered:
+        shown = ", ".join(unanswered[:5]) + (f" và {len(unanswered) - 5} nhiệm vụ khác" if len(unanswered) > 5 else "")
+        add(("submitted",), "KH110", f"báo cáo ghi ngày gửi nhưng chưa có tình trạng thực hiện của nhiệm vụ "
+                                     f"{shown}; báo cáo được coi là bản nháp, chưa tính là đã gửi")
     return out
 
 
@@ -256,8 +289,9 @@ def _build(plan: Plan, data: dict, shown: str) -> Return:
             task_id=t["task"], role=roles[t["task"]], status=t.get("status"), result=_text(t.get("result")),
             figures=tuple(Figure(f["name"], f["value"], f.get("unit")) for f in t.get("figures") or ()),
             difficulties=_text(t.get("difficulties")), proposals=_text(t.get("proposals")),
+            note=_text(t.get("note")),
         )
-        for t in data["tasks"]
+        for t in data["tasks"] if t.get("removed") is not True
     )
     summary = _dict(data.get("summary"))
     submitted = data.get("submitted")
@@ -378,6 +412,7 @@ def _return_text(plan: Plan, per: Period, agency_id: str) -> str:
             "    figures: []",
             "    difficulties: null",
             "    proposals: null",
+            "    note: null",
         ]
     lines.append("summary:")
     lines += [f"  {key}: null" for key in SUMMARY_KEYS]
