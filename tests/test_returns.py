@@ -177,8 +177,8 @@ def test_init_returns_text(plan):
     assert "agency: thanh-tra" in lines and 'period: "2025-H1"' in lines
     index = lines.index('  - task: "5.2"')
     assert lines[index - 1].startswith("  # 5.2 (chủ trì): Thanh tra việc thực hiện chính sách")
-    assert lines[index + 1:index + 6] == ["    status: null", "    result: null", "    figures: []",
-                                          "    difficulties: null", "    proposals: null"]
+    assert lines[index + 1:index + 7] == ["    status: null", "    result: null", "    figures: []",
+                                          "    difficulties: null", "    proposals: null", "    note: null"]
     assert text.endswith("  recommendations: null\n")
 
 
