@@ -456,3 +456,69 @@ def write_returns(plan_dir: Union[str, os.PathLike], files: Mapping[str, str]) -
         atomic_write_bytes(target, text.encode("utf-8"))
         written.append(rel)
     return tuple(written), tuple(skipped)
+
+
+# -- opening a period, keeping returns up to date ------------------------------------------
+
+
+def period_open_problems(plan: Plan, period_id: Union[str, int]) -> list[Diagnostic]:
+    """A KH111 at ``reporting.open`` in plan.yaml when ``period_id`` is not a
+    declared period of the plan or is not open for reporting; else ``[]``."""
+    plan_yaml = Path(plan.source_dir or ".") / "plan.yaml"
+    doc, _ = read_yaml(plan_yaml, _display(plan_yaml))
+    line, col = doc.where(("reporting", "open"))
+    problem = period_problem(period_id, plan.reporting.periods, (plan.start_year, plan.end_year))
+    opened = ", ".join(f"'{p}'" for p in plan.reporting.open) or "không có kỳ nào"
+    if problem:
+        message = f"không mở được kỳ '{period_id}': {problem}"
+    elif period(plan, period_id).id not in plan.reporting.open:
+        message = (f"kỳ báo cáo '{period(plan, period_id).id}' chưa mở (reporting.open: {opened}); thêm kỳ này "
+                   f"vào reporting.open rồi chạy lại")
+    else:
+        return []
+    return [make(doc.path, line, col, "KH111", message)]
+
+
+@dataclass(frozen=True)
+class ReturnFile:
+    """What ``report init`` does to one agency's return: ``action`` is "new",
+    "updated" or "unchanged"; ``text`` is the file's new content."""
+
+    path: str                    # relative to the plan folder, "/"-separated
+    agency_id: str
+    action: str
+    text: str
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+def refresh_returns(plan: Plan, period_id: Union[str, int]) -> tuple[list[ReturnFile], list[Diagnostic]]:
+    """Every return of the period as ``report init`` leaves it: a blank one for
+    each agency without a file, existing ones brought up to date with the plan
+    (:func:`kehoach.returns_yaml.refresh_return`).  Nothing is written here.
+    A file that is not valid YAML is reported and left alone."""
+    from .returns_yaml import refresh_return
+
+    per = period(plan, period_id)
+    root = Path(plan.source_dir or ".")
+    out: list[ReturnFile] = []
+    problems: list[Diagnostic] = []
+    for rel, blank in init_returns(plan, per.id).items():
+        agency_id = PurePosixPath(rel).stem
+        target = root / rel
+        if not target.exists():
+            out.append(ReturnFile(rel, agency_id, "new", blank))
+            continue
+        doc, errors = read_yaml(target, _display(target))
+        if has_errors(errors):
+            problems += errors
+            continue
+        text = target.read_text(encoding="utf-8")
+        try:
+            new, added, removed = refresh_return(plan, agency_id, text)
+        except ValueError as exc:
+            problems.append(make(doc.path, *doc.where(("tasks",)), "KH001", str(exc)))
+            continue
+        out.append(ReturnFile(rel, agency_id, "updated" if new != text else "unchanged", new,
+                              tuple(added), tuple(removed)))
+    return out, sort(problems)
