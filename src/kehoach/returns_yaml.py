@@ -15,6 +15,7 @@ does every such edit through ruamel.yaml's round-trip mode:
 from __future__ import annotations
 
 import io
+import re
 from typing import Any, Mapping, Optional
 
 from ruamel.yaml import YAML
@@ -101,11 +102,18 @@ def refresh_return(plan: Plan, agency_id: str, text: str) -> tuple[str, list[str
     return dump(data), added, removed
 
 
+#: Plain scalars kehoach's reader would not take as text (null, booleans, numbers): quote them.
+_NOT_TEXT = re.compile(r"(~|null|true|false|yes|no|on|off|[-+]?[0-9][0-9_.,:eE+-]*)", re.IGNORECASE)
+
+
 def _scalar(text: Optional[str]):
-    """Multi-line answers as literal blocks (``|-``) so line breaks typed in Word survive."""
+    """Multi-line answers as literal blocks (``|-``) so line breaks typed in Word
+    survive; text that would read back as a number or null is quoted."""
     if text is None:
         return None
-    return LiteralScalarString(text) if "\n" in text else text
+    if "\n" in text:
+        return LiteralScalarString(text)
+    return DoubleQuotedScalarString(text) if _NOT_TEXT.fullmatch(text.strip()) else text
 
 
 def apply_answers(text: str, answers: Mapping[str, Mapping[str, Optional[str]]],
