@@ -140,7 +140,7 @@ class ReadReport:
     agency_id: str
     period_id: str
     answers: dict                               # task id -> {"status", "result", "note"}
-    summary: dict                               # summary key -> text or None
+    summary: dict                               # summary key -> text (sections left blank are absent)
     submitted: Optional[dt.date]
     total: int                                  # the agency's tasks
 
@@ -254,11 +254,9 @@ def _read_table(plan: Plan, agency_id: str, rows: list[list[str]], expected_rows
                              f"{where}, cột Tiến độ: '{progress}' không phải một tiến độ; ghi một trong: {words} "
                              f"(để trống nếu chưa có kết quả)")
                 continue
-        answers[task_id] = {
-            "status": status,
-            "result": _norm(cells[RESULT]) or None,
-            "note": _norm(cells[NOTE]) or None,
-        }
+        # an empty cell is no answer: it never erases what the return already says
+        values = {"status": status, "result": _norm(cells[RESULT]) or None, "note": _norm(cells[NOTE]) or None}
+        answers[task_id] = {k: v for k, v in values.items() if v is not None}
     for task_id, role in own.items():
         if task_id not in seen:
             problems.add(1, 1, "KH116", f"bảng 1: không có dòng của nhiệm vụ {task_id} "
@@ -310,7 +308,7 @@ def _read_narrative(doc: _Doc, template: _Doc, problems: _Problems) -> dict:
     if expected_next < len(headings):
         problems.add(1, 1, "KH115", f"không tìm thấy đề mục '{headings[expected_next]}' của mẫu (hoặc các đề mục "
                                     f"bị đổi thứ tự); giữ nguyên các đề mục, chỉ viết nội dung dưới mỗi đề mục")
-    return {key: ("\n".join(parts) if parts else None) for key, parts in texts.items()}
+    return {key: "\n".join(parts) for key, parts in texts.items() if parts}
 
 
 def _submitted(doc: _Doc) -> Optional[dt.date]:
@@ -403,7 +401,8 @@ class Written:
 def write_read_returns(plan: Plan, reports: Iterable[ReadReport]) -> list[Written]:
     """Write each report into its agency's return (created from the blank one
     when missing, brought up to date with the plan first), keeping everything
-    the file already had that the report does not answer."""
+    the file already had that the report does not answer: a cell or a section
+    left empty in Word never erases what the return says."""
     from .render.publish import atomic_write_bytes
     from .returns_yaml import apply_answers, refresh_return
 

@@ -120,8 +120,8 @@ def apply_answers(text: str, answers: Mapping[str, Mapping[str, Optional[str]]],
                   summary: Mapping[str, Optional[str]], submitted: Optional[str]) -> str:
     """Write answers into a return, keeping everything else.
 
-    ``answers``: task id → {status, result, note}; ``summary``: key → text
-    (``None`` clears it); ``submitted``: an ISO date, or None to keep the one
+    ``answers``: task id → {status, result, note} (the keys to write);
+    ``summary``: key → text; ``submitted``: an ISO date, or None to keep the one
     written.  Tasks absent from ``answers`` are left as they are.
     """
     data = load(text)
