@@ -26,7 +26,8 @@ from .load import check_plan
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 KIND_WORDS = {"plan": "kế hoạch", "letter": "công văn", "report-template": "mẫu báo cáo",
-              "consolidated-report": "báo cáo tổng hợp", "calendar": "lịch", "preview": "bản xem trước"}
+              "consolidated-report": "báo cáo tổng hợp", "calendar": "lịch", "preview": "bản xem trước",
+              "dashboard": "trang theo dõi"}
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
