@@ -961,6 +961,18 @@ REPORT_APPENDIX_COLUMNS: tuple[_Column, ...] = (
 )
 
 
+def _hide_section_break_mark(document) -> None:
+    """Hide the mark of the paragraph carrying section 1's break: when the
+    signature block ends at the very foot of a page, even the 1 pt mark would
+    otherwise start a page of its own (LibreOffice does so; Word's known cure
+    is the same hidden mark).  Used by the report templates, whose length
+    depends on what agencies write."""
+    sectPr = document.sections[0]._sectPr
+    rPr = sectPr.getparent().find(qn("w:rPr"))
+    if rPr is not None and rPr.find(qn("w:vanish")) is None:
+        rPr.insert(0, OxmlElement("w:vanish"))
+
+
 #: Guidance above the report's task table: the table is read back by ``kehoach report read``.
 REPORT_TABLE_GUIDE = ("(Điền các cột Kết quả thực hiện, Tiến độ, Ghi chú. Cột Tiến độ ghi một trong: Hoàn thành; "
                       "Đang thực hiện; Chưa thực hiện. Không sửa các cột khác, không thêm, bớt hay đổi số ở "
@@ -1020,6 +1032,7 @@ def build_report_template(profile: StyleProfile = DEFAULT) -> bytes:
     ])
 
     _appendix_section(document, p)
+    _hide_section_break_mark(document)
     _appendix_heading(
         document, p, "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ ĐƯỢC GIAO {{ period.label|upper }}",
         "(Kèm theo Báo cáo số {{ report_ref.number }} {{ report_ref.date }} của {{ agency_name }})")
@@ -1153,6 +1166,7 @@ def build_consolidated_template(profile: StyleProfile = DEFAULT) -> bytes:
     ], _signer(p))
 
     _appendix_section(document, p)
+    _hide_section_break_mark(document)
     _appendix_heading(
         document, p, "KẾT QUẢ THỰC HIỆN NHIỆM VỤ {{ period.label|upper }}",
         "(Kèm theo Báo cáo số {{ report_ref.number }} {{ report_ref.date }} của {{ issuer_short }})")
