@@ -805,7 +805,7 @@ def test_as_of_changes_only_the_consolidated_report(late_out, due_out):
     a, b = tree(late_out), tree(due_out)
     assert set(a) == set(b)
     assert {k for k in a if a[k] != b[k]} == {f"tong-hop/{PERIOD}.docx", f"tong-hop/{PERIOD}.md",
-                                             f"tong-hop/{PERIOD}.json", "manifest.json"}
+                                             f"tong-hop/{PERIOD}.json", "dashboard/index.html", "manifest.json"}
 
 
 # =========================================================================================
