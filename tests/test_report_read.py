@@ -254,3 +254,27 @@ def test_period_agency_and_file_problems(work, blank, plan):
     _, problems = read_reports(plan, [work / "a.docx", work / "b.docx", work / "c.docx"])
     codes = [(Path(d.path).name, d.code) for d in problems if d.is_error]
     assert codes == [("b.docx", "KH117"), ("c.docx", "KH112")]
+
+
+def test_a_report_saved_again_by_an_office_suite_reads_the_same(work, blank, plan):
+    """The filled report opened and saved again as .docx by LibreOffice (the
+    real office suite CI installs; it rewrites every part of the package, as
+    Word does) gives exactly the answers of the file it started from."""
+    from kehoach.render import find_soffice
+
+    soffice = find_soffice()
+    if soffice is None:
+        pytest.fail("LibreOffice (soffice) not found; CI installs libreoffice-writer-nogui")
+    (work / "in").mkdir()
+    source = save(filled(blank), work / "in" / "phong-tu-phap.docx")
+    profile = work / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(work / "out"), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    resaved = work / "out" / "phong-tu-phap.docx"
+    assert resaved.read_bytes() != source.read_bytes()
+    (before,), _ = read_reports(plan, [source])
+    (after,), problems = read_reports(plan, [resaved])
+    assert [d.code for d in problems] == ["KH116"]
+    assert (after.agency_id, after.period_id, after.answers, after.summary, after.submitted) == \
+        (before.agency_id, before.period_id, before.answers, before.summary, before.submitted)
