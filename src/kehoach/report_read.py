@@ -407,13 +407,16 @@ def write_read_returns(plan: Plan, reports: Iterable[ReadReport]) -> list[Writte
     from .returns_yaml import apply_answers, refresh_return
 
     root = Path(plan.source_dir or ".")
+    blanks: dict[str, dict[str, str]] = {}
     staged = []
     for report in reports:
         target = root / report.path
         if target.exists():
             text = refresh_return(plan, report.agency_id, target.read_text(encoding="utf-8"))[0]
         else:
-            text = init_returns(plan, report.period_id)[report.path]
+            if report.period_id not in blanks:
+                blanks[report.period_id] = init_returns(plan, report.period_id)
+            text = blanks[report.period_id][report.path]
         date = report.submitted.isoformat() if report.submitted else None
         staged.append((report, target, apply_answers(text, report.answers, report.summary, date)))
     out = []
