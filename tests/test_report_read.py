@@ -254,6 +254,11 @@ def test_period_agency_and_file_problems(work, blank, plan):
     _, problems = read_reports(plan, [work / "a.docx", work / "b.docx", work / "c.docx"])
     codes = [(Path(d.path).name, d.code) for d in problems if d.is_error]
     assert codes == [("b.docx", "KH117"), ("c.docx", "KH112")]
+    _, problems = read_reports(plan, [work / "missing.docx"])
+    assert [(d.code, d.message) for d in problems] == [("KH001", "không tìm thấy tệp")]
+    # --submitted wins over the date written on the report
+    (report,), _ = read_reports(plan, [work / "a.docx"], submitted=dt.date(2025, 6, 21))
+    assert report.submitted == dt.date(2025, 6, 21)
 
 
 def test_a_report_saved_again_by_an_office_suite_reads_the_same(work, blank, plan):

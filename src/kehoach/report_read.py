@@ -335,6 +335,9 @@ def read_report(plan: Plan, file: Union[str, os.PathLike], *, period_id: Union[s
     problems = _Problems(shown)
     try:
         doc = _read_docx(Path(file).read_bytes())
+    except FileNotFoundError:
+        problems.add(1, 1, "KH001", "không tìm thấy tệp")
+        return None, problems.items
     except OSError as exc:
         problems.add(1, 1, "KH001", f"không đọc được tệp: {exc.strerror or exc}")
         return None, problems.items
