@@ -124,6 +124,7 @@ reporting:
   reporters: [cac-so, cac-xa]
   to: ubnd
   consolidated_to: cap-tren
+  open: ["2025-H1"]
 """
     (out / "plan.yaml").write_text(plan, encoding="utf-8")
 

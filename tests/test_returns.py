@@ -44,15 +44,12 @@ def reports(tmp_path: Path) -> Path:
 
 
 def own_tasks(plan, agency_id: str) -> list[str]:
-    """The agency's task ids, lead tasks then supported ones, computed from the
-    raw task rows (lead and support references expanded through groups)."""
-    registry = plan.registry
+    """The agency's task ids, lead tasks then supported ones, in appendix order."""
     lead, support = [], []
     for task in plan.tasks:
-        leads = registry.expand_all(task.leads)
-        if agency_id in leads:
+        if agency_id in plan.lead_agencies(task):
             lead.append(task.id)
-        elif agency_id in registry.expand_all(task.support):
+        elif agency_id in plan.support_agencies(task):
             support.append(task.id)
     return lead + support
 
@@ -177,8 +174,8 @@ def test_init_returns_text(plan):
     assert "agency: thanh-tra" in lines and 'period: "2025-H1"' in lines
     index = lines.index('  - task: "5.2"')
     assert lines[index - 1].startswith("  # 5.2 (chủ trì): Thanh tra việc thực hiện chính sách")
-    assert lines[index + 1:index + 6] == ["    status: null", "    result: null", "    figures: []",
-                                          "    difficulties: null", "    proposals: null"]
+    assert lines[index + 1:index + 7] == ["    status: null", "    result: null", "    figures: []",
+                                          "    difficulties: null", "    proposals: null", "    note: null"]
     assert text.endswith("  recommendations: null\n")
 
 
@@ -214,7 +211,8 @@ def test_init_returns_load_back_cleanly(plan, plan_copy):
 
 def test_group_led_task_is_in_every_communes_return(plan):
     files = init_returns(plan, "2025-H1")
-    led_by_group = [t.id for t in plan.tasks if t.leads == ("ubnd-cac-xa",)]
+    communes = set(plan.registry.expand("ubnd-cac-xa"))
+    led_by_group = [t.id for t in plan.tasks if set(plan.lead_agencies(t)) == communes]
     assert led_by_group == ["2.6", "3.6", "4.5", "5.4", "7.3"]
     for commune in COMMUNES:
         text = files[f"reports/2025-H1/{commune}.yaml"]

@@ -392,10 +392,13 @@ def test_consolidated_text(rendered, contexts):
     per, rep, counts = ctx["period"], ctx["reporting"], ctx["counts"]
     for needle in ("BÁO CÁO", f"Kết quả thực hiện {ctx['plan_ref']} {per['label']}",
                    f"Kính gửi: {ctx['addressee']}.", ctx["header"]["number"],
-                   "I. KẾT QUẢ THỰC HIỆN", "1. Tình hình báo cáo", "2. Kết quả thực hiện các nhiệm vụ",
-                   "II. ĐÁNH GIÁ CHUNG", "III. ĐỀ XUẤT, KIẾN NGHỊ",
+                   "I. KẾT QUẢ THỰC HIỆN", "1. Công tác chỉ đạo, triển khai",
+                   "2. Tình hình báo cáo của các cơ quan, đơn vị", "3. Kết quả thực hiện các nhiệm vụ",
+                   "II. ĐÁNH GIÁ CHUNG", "1. Kết quả đạt được", "2. Tồn tại, hạn chế", "3. Nguyên nhân",
+                   "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", "IV. ĐỀ XUẤT, KIẾN NGHỊ",
                    f"Tính đến ngày {ctx['as_of']}, có {rep['reported']}/{rep['expected']} cơ quan, đơn vị "
-                   f"gửi báo cáo, trong đó {rep['complete']} báo cáo đầy đủ kết quả các nhiệm vụ được giao.",
+                   f"gửi báo cáo (hạn gửi ngày {per['due']}), trong đó {rep['on_time']} đơn vị gửi đúng hạn, "
+                   f"{len(rep['late'])} đơn vị gửi muộn.",
                    f"Các cơ quan, đơn vị chưa gửi báo cáo (đã quá hạn ngày {per['due']}):",
                    f"Kế hoạch có {counts['total']} nhiệm vụ, trong đó: hoàn thành {counts['done']}; "
                    f"đang thực hiện {counts['in_progress']}; chưa thực hiện {counts['not_started']}; "
@@ -428,7 +431,8 @@ def test_consolidated_tables(rendered, contexts):
     rows = rows_of(appendix)
     assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
     assert [text_of(c) for c in cells_of(rows[0])] == [
-        "STT", "Nhiệm vụ", "Cơ quan chủ trì", "Tình trạng", "Kết quả thực hiện", "Khó khăn, đề xuất"]
+        "STT", "Nhiệm vụ", "Cơ quan chủ trì", "Tình trạng", "Kết quả thực hiện của các cơ quan, đơn vị",
+        "Khó khăn, đề xuất"]
     assert len(rows) == 1 + len(ctx["rows"])
     for tr, row in zip(rows[1:], ctx["rows"]):
         cells = cells_of(tr)

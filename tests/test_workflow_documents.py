@@ -44,7 +44,7 @@ LATE = dt.date(2025, 6, 25)          # after the due date: missing agencies are 
 COMMUNE_GROUP = "ubnd-cac-xa"
 REPORTERS_LINE = "reporters: [co-quan-huyen, ubnd-cac-xa]"
 NON_REPORTER = "hoi-lhpn"            # leads 3.4 and supports tasks: made a non-reporter in a copy
-KINDS = {"plan", "letter", "report-template", "consolidated-report", "calendar", "preview"}
+KINDS = {"plan", "letter", "report-template", "consolidated-report", "calendar", "preview", "dashboard"}
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -171,8 +171,10 @@ def docx_at(folder: Path, rel: str) -> Docx:
 
 def fill(text: str, statuses) -> str:
     """Give each task of a blank return the next status of ``statuses``; an
-    answered task gets the result "Kết quả nhiệm vụ <id>"."""
+    answered task gets the result "Kết quả nhiệm vụ <id>".  Every return is
+    dated 18/6/2025: a partial one stays a draft all the same."""
     data = yaml.safe_load(text)
+    data["submitted"] = "2025-06-18"
     assert len(data["tasks"]) == len(statuses)
     for task, status in zip(data["tasks"], statuses):
         task["status"] = status
@@ -182,8 +184,8 @@ def fill(text: str, statuses) -> str:
 
 
 #: The returns of the consolidation scenario: agency -> how its tasks are answered.
-#: complete (every task done), partial (first task in progress, the rest null),
-#: complete (all in progress), one commune of thirteen (nothing started).
+#: complete (every task done), partial (first task in progress, the rest null: a
+#: draft, not counted), complete (all in progress), one commune of thirteen (nothing started).
 SCENARIO = {
     "phong-y-te": "all:hoan-thanh",
     "phong-tu-phap": "first:dang-thuc-hien",
@@ -234,11 +236,10 @@ def expected_status(plan) -> dict[str, str]:
     """Each task's status word, known from SCENARIO: a task takes its lead's answer;
     the commune-led tasks were answered by one commune of thirteen only."""
     out = {}
-    justice_first = next(t.id for t in plan.tasks if t.leads == ("phong-tu-phap",))
     for t in plan.tasks:
         if t.leads == ("phong-y-te",):
             out[t.id] = "Hoàn thành"
-        elif t.leads == ("thanh-tra",) or t.id == justice_first:
+        elif t.leads == ("thanh-tra",):
             out[t.id] = "Đang thực hiện"
         elif t.leads == (COMMUNE_GROUP,):
             out[t.id] = "Chưa thực hiện (1/13 đơn vị đã báo cáo)"
@@ -599,7 +600,8 @@ COUNTS_RX = re.compile(r"Kế hoạch có (\d+) nhiệm vụ, trong đó: hoàn 
                        r"chưa thực hiện (\d+); chưa có báo cáo (\d+)\.")
 AGENCY_HEADER = ["STT", "Cơ quan, đơn vị", "Chủ trì", "Phối hợp", "Hoàn thành", "Đang thực hiện",
                  "Chưa thực hiện", "Chưa trả lời", "Tình trạng"]
-APPENDIX_HEADER = ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Tình trạng", "Kết quả thực hiện", "Khó khăn, đề xuất"]
+APPENDIX_HEADER = ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Tình trạng", "Kết quả thực hiện của các cơ quan, đơn vị",
+                   "Khó khăn, đề xuất"]
 
 
 def expected_counts(expected_status) -> tuple[int, int, int, int, int]:
@@ -612,7 +614,7 @@ def test_scenario_is_what_it_says(plan, expected_status):
     total, done, in_progress, not_started, no_answer = expected_counts(expected_status)
     assert total == len(plan.tasks) == 39
     assert done == len([t for t in plan.tasks if t.leads == ("phong-y-te",)]) > 0
-    assert in_progress == 2 and not_started == 5 and no_answer > 0
+    assert in_progress == 1 and not_started == 5 and no_answer > 0
 
 
 def test_counts_sentence(late_out, due_out, expected_status):
@@ -627,12 +629,13 @@ def test_counts_sentence(late_out, due_out, expected_status):
 def test_reporting_situation_and_missing_list(late_out, plan):
     expected = expected_agencies(plan, PERIOD)
     texts = [p.text for p in body_paras(docx_at(late_out, f"tong-hop/{PERIOD}.docx"))]
-    complete = 3  # phong-y-te, thanh-tra, xa-binh-lu answered every task; phong-tu-phap did not
-    assert (f"Tính đến ngày 25/6/2025, có {len(SCENARIO)}/{len(expected)} cơ quan, đơn vị gửi báo cáo, "
-            f"trong đó {complete} báo cáo đầy đủ kết quả các nhiệm vụ được giao.") in texts
+    # phong-y-te, thanh-tra, xa-binh-lu answered every task; phong-tu-phap's partial return is a draft
+    assert (f"Tính đến ngày 25/6/2025, có 3/{len(expected)} cơ quan, đơn vị gửi báo cáo (hạn gửi ngày "
+            f"20/6/2025), trong đó 3 đơn vị gửi đúng hạn, 0 đơn vị gửi muộn.") in texts
     intro = "Các cơ quan, đơn vị chưa gửi báo cáo (đã quá hạn ngày 20/6/2025):"
     assert intro in texts
-    missing = [plan.registry.name(a) for a in expected if a not in SCENARIO]
+    missing = [plan.registry.name(a) + (" (mới có bản nháp)" if a == "phong-tu-phap" else "")
+               for a in expected if a not in SCENARIO or a == "phong-tu-phap"]
     start = texts.index(intro) + 1
     listed = texts[start:start + len(missing)]
     assert listed == [f"- {n}{'.' if i == len(missing) - 1 else ';'}" for i, n in enumerate(missing)]
@@ -645,11 +648,12 @@ def test_no_overdue_mention_on_the_due_date(due_out, plan):
     assert "Các cơ quan, đơn vị chưa gửi báo cáo:" in texts
     assert not any("quá hạn ngày" in t for t in texts), "the due day itself is on time"
     assert "(đã quá hạn ngày 20/6/2025)" not in " ".join(p.text for p in paragraphs(doc))
-    assert any(t.startswith("Tính đến ngày 20/6/2025, có 4/34 cơ quan, đơn vị gửi báo cáo") for t in texts)
+    assert any(t.startswith("Tính đến ngày 20/6/2025, có 3/34 cơ quan, đơn vị gửi báo cáo") for t in texts)
     states = [cell_text(cells_of(tr)[-1]) for tr in rows_of(table_with_header(doc, AGENCY_HEADER))[1:]]
     assert not any("quá hạn" in s for s in states), states
     md = (due_out / "tong-hop" / f"{PERIOD}.md").read_text(encoding="utf-8")
-    assert "(quá hạn)" not in md and "chưa báo cáo, quá hạn" not in md
+    agencies_part = md.split("## Cơ quan, đơn vị")[1].split("## Nhiệm vụ chưa có báo cáo")[0]
+    assert "quá hạn" not in agencies_part
     assert "- Phòng Nội vụ" in md.splitlines()
 
 
@@ -660,16 +664,12 @@ def agency_rows_expected(plan, overdue: bool) -> list[list[str]]:
         n = lead + support
         figures = {"hoan-thanh": 0, "dang-thuc-hien": 0, "chua-thuc-hien": 0, "null": 0}
         how = SCENARIO.get(agency)
-        if how is None:
-            state = "Chưa báo cáo, quá hạn" if overdue else "Chưa báo cáo"
+        which, status = how.split(":") if how else (None, None)
+        if how is None or (which == "first" and n > 1):  # no file, or a draft: nothing counted
+            state = ("Chưa gửi (mới có bản nháp)" if how else "Chưa gửi") + (", quá hạn" if overdue else "")
         else:
-            which, status = how.split(":")
-            if which == "all":
-                figures[status] = n
-                state = "Đã báo cáo đầy đủ"
-            else:
-                figures[status], figures["null"] = 1, n - 1
-                state = "Báo cáo chưa đủ" if n > 1 else "Đã báo cáo đầy đủ"
+            figures[status] = n
+            state = "Đã gửi đúng hạn (ngày 18/6/2025)"
         rows.append([str(i), norm(plan.registry.name(agency)), str(lead), str(support),
                      str(figures["hoan-thanh"]), str(figures["dang-thuc-hien"]), str(figures["chua-thuc-hien"]),
                      str(figures["null"]), state])
@@ -718,9 +718,11 @@ def test_appendix_table_groups_and_task_statuses(late_out, plan, expected_status
         assert cells[2] == norm(task.lead_cell)
         assert cells[3] == expected_status[task.id], (task.id, cells[3])
         if task.leads == ("phong-y-te",):
-            assert f"Phòng Y tế: Kết quả nhiệm vụ {task.id}" in cells[4], cells[4]
+            assert f"Phòng Y tế (chủ trì) — hoàn thành: Kết quả nhiệm vụ {task.id}." in cells[4], cells[4]
         if task.leads == (COMMUNE_GROUP,):
-            assert f"UBND xã Bình Lư: Kết quả nhiệm vụ {task.id}" in cells[4], cells[4]
+            assert f"UBND xã Bình Lư (chủ trì) — chưa thực hiện: Kết quả nhiệm vụ {task.id}." in cells[4], cells[4]
+        if task.id in lead_ids(plan, "phong-tu-phap"):
+            assert "Phòng Tư pháp" not in cells[4], "a draft's answers are not consolidated"
 
 
 def test_markdown_summary_matches(late_out, plan, expected_status):
@@ -731,10 +733,11 @@ def test_markdown_summary_matches(late_out, plan, expected_status):
                  f"| **Tổng số** | **{total}** |"):
         assert line in md.splitlines(), line
     expected = expected_agencies(plan, PERIOD)
-    assert f"Đã gửi báo cáo: {len(SCENARIO)}/{len(expected)} cơ quan, đơn vị." in md
+    assert f"Đã gửi báo cáo: 3/{len(expected)} cơ quan, đơn vị (đúng hạn 3, gửi muộn 0)." in md
     section = md.split("## Chưa gửi báo cáo", 1)[1].split("##", 1)[0]
     listed = [line for line in section.splitlines() if line.startswith("- ")]
-    assert listed == [f"- {plan.registry.name(a)} (quá hạn)" for a in expected if a not in SCENARIO]
+    assert listed == [f"- {plan.registry.name(a)}{' (mới có bản nháp)' if a == 'phong-tu-phap' else ''} (quá hạn)"
+                      for a in expected if a not in SCENARIO or a == "phong-tu-phap"]
     no_answer_section = md.split("## Nhiệm vụ chưa có báo cáo", 1)[1].split("##", 1)[0]
     ids = [re.match(r"- (\S+):", line).group(1) for line in no_answer_section.splitlines() if line.startswith("- ")]
     assert ids == [t for t, s in expected_status.items() if s == "Chưa có báo cáo"]
@@ -743,7 +746,7 @@ def test_markdown_summary_matches(late_out, plan, expected_status):
 def test_manifest_lists_the_consolidated_report(late_out, out):
     manifest = json.loads((late_out / "manifest.json").read_text(encoding="utf-8"))
     entries = {e["path"]: e for e in manifest["documents"]}
-    for suffix in ("docx", "md"):
+    for suffix in ("docx", "md", "json"):
         e = entries[f"tong-hop/{PERIOD}.{suffix}"]
         assert e["kind"] == "consolidated-report" and e["period"] == PERIOD
     assert not (out / "tong-hop").exists(), "no returns folder: no consolidated report"
@@ -813,7 +816,7 @@ def test_manifest_entries(late_out, plan):
     kinds = [e["kind"] for e in entries]
     assert kinds.count("plan") == 1 and kinds.count("letter") == len(agencies)
     assert kinds.count("report-template") == len(expected_agencies(plan, PERIOD))
-    assert kinds.count("consolidated-report") == 2
+    assert kinds.count("consolidated-report") == 3
     assert kinds.count("calendar") == len(plan.agencies_with_tasks()) + 1  # calendars: agencies with deadlines
     assert kinds.count("preview") == 1
 
@@ -844,7 +847,8 @@ def test_two_builds_are_byte_identical(root, late_out, scenario_plan):
 def test_as_of_changes_only_the_consolidated_report(late_out, due_out):
     a, b = tree(late_out), tree(due_out)
     assert set(a) == set(b)
-    assert {k for k in a if a[k] != b[k]} == {f"tong-hop/{PERIOD}.docx", f"tong-hop/{PERIOD}.md", "manifest.json"}
+    assert {k for k in a if a[k] != b[k]} == {f"tong-hop/{PERIOD}.docx", f"tong-hop/{PERIOD}.md",
+                                             f"tong-hop/{PERIOD}.json", "dashboard/index.html", "manifest.json"}
 
 
 # =========================================================================================

@@ -23,7 +23,7 @@ from .diagnostics import Diagnostic, PlanError, make
 from .inline import plain
 from .consolidate import Consolidation, consolidate
 from .diagnostics import has_errors
-from .documents import calendar, consolidated, letter, preview, report
+from .documents import calendar, consolidated, dashboard, letter, preview, report
 from .documents import plan as plan_document
 from .model import Plan
 from .periods import Period, open_periods, period, periods
@@ -212,7 +212,19 @@ def _consolidated(plan: Plan, options: "BuildOptions") -> list[Document]:
         out.append(Document(consolidated.path(per.id), consolidated.KIND, render_consolidated(plan, c), period=per.id))
         out.append(Document(consolidated.path(per.id, "md"), consolidated.KIND,
                             consolidated.markdown(plan, c).encode("utf-8"), period=per.id))
+        out.append(Document(consolidated.path(per.id, "json"), consolidated.KIND,
+                            consolidated.summary_json(plan, c), period=per.id))
     return out
+
+
+def _dashboard(plan: Plan, options: "BuildOptions") -> list[Document]:
+    """The status page: latest answers over every period that has returns; the
+    returns of the last period built (else the last with returns) highlighted."""
+    as_of = options.today()
+    found = [c for c in (consolidation(plan, per, as_of) for per in periods(plan)) if c is not None]
+    chosen = [per.id for per in options.periods(plan)]
+    current = next((c for c in reversed(found) if c.period.id in chosen), found[-1] if found else None)
+    return [Document(dashboard.PATH, dashboard.KIND, dashboard.page(plan, found, current, as_of))]
 
 
 def calendar_documents(plan: Plan) -> list[Document]:
@@ -278,7 +290,7 @@ class BuildOptions:
 
 #: every document kind, in build order
 BUILDERS: list[Callable[[Plan, BuildOptions], Iterable[Document]]] = [
-    _plan_documents, _letters, _report_templates, _consolidated, _calendars,
+    _plan_documents, _letters, _report_templates, _consolidated, _calendars, _dashboard,
 ]
 
 

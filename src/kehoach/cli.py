@@ -26,7 +26,8 @@ from .load import check_plan
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 KIND_WORDS = {"plan": "kế hoạch", "letter": "công văn", "report-template": "mẫu báo cáo",
-              "consolidated-report": "báo cáo tổng hợp", "calendar": "lịch", "preview": "bản xem trước"}
+              "consolidated-report": "báo cáo tổng hợp", "calendar": "lịch", "preview": "bản xem trước",
+              "dashboard": "trang theo dõi"}
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -118,11 +119,25 @@ def _parser() -> argparse.ArgumentParser:
     report_commands = report.add_subparsers(dest="report_command", metavar="LỆNH", parser_class=_Parser)
     report_commands.required = True
     init = report_commands.add_parser(
-        "init", help="tạo sẵn tệp báo cáo YAML cho từng cơ quan (pre-fill returns)",
+        "init", help="tạo sẵn và cập nhật tệp báo cáo YAML của từng cơ quan (pre-fill and update returns)",
         description="Tạo plan/reports/KỲ/<mã cơ quan>.yaml cho mỗi cơ quan phải báo cáo, đã điền sẵn các nhiệm "
-                    "vụ của cơ quan, câu trả lời để trống. Không ghi đè tệp đã có.")
+                    "vụ của cơ quan, câu trả lời để trống. Tệp đã có được cập nhật theo kế hoạch: thêm nhiệm vụ "
+                    "mới, đánh dấu removed: true nhiệm vụ đã bỏ; mọi câu trả lời và ghi chú được giữ nguyên. "
+                    "Kỳ phải đang mở (reporting.open).")
     _plan_arg(init)
     init.add_argument("--period", required=True, metavar="KỲ", help="kỳ báo cáo, ví dụ 2025-H1 (period)")
+    read = report_commands.add_parser(
+        "read", help="đọc báo cáo Word đã điền và ghi vào tệp báo cáo YAML (read filled Word reports)",
+        description="Đọc các mẫu báo cáo .docx mà cơ quan đã điền (bảng nhiệm vụ: Kết quả thực hiện, Tiến độ, "
+                    "Ghi chú; các mục I–IV) và ghi vào plan/reports/KỲ/<mã cơ quan>.yaml. Có lỗi ở bất kỳ tệp "
+                    "nào thì không ghi tệp nào.\n(Read filled report templates into returns; all or nothing.)")
+    read.add_argument("files", nargs="+", metavar="TỆP.docx", help="các tệp báo cáo đã điền")
+    read.add_argument("--plan", default="plan", metavar="THƯ_MỤC",
+                      help="thư mục kế hoạch, mặc định: plan (plan directory)")
+    read.add_argument("--period", metavar="KỲ", help="kỳ báo cáo; mặc định: kỳ ghi trong báo cáo (period)")
+    read.add_argument("--submitted", type=_date_arg, metavar="YYYY-MM-DD",
+                      help="ngày nhận báo cáo, ghi vào submitted; mặc định: ngày ghi trên báo cáo nếu có "
+                           "(date received)")
 
     calendar = commands.add_parser(
         "calendar", help="xuất lịch hạn báo cáo và hạn nhiệm vụ .ics (deadline calendars)",
@@ -301,22 +316,64 @@ def _build(args, out: _Out) -> int:
 
 
 def _report(args, out: _Out) -> int:
-    from .returns import init_returns, write_returns
+    if args.report_command == "read":
+        return _report_read(args, out)
+    from .render.publish import atomic_write_bytes
+    from .returns import period_open_problems, refresh_returns
+
+    plan = _load(args.plan)
+    if plan is None:
+        return EXIT_INVALID
+    problems = period_open_problems(plan, args.period)
+    if problems:
+        _Out.problems(problems)
+        _Out.fail("không tạo tệp báo cáo nào")
+        return EXIT_INVALID
+    files, problems = refresh_returns(plan, args.period)
+    _Out.problems(problems)
+    if has_errors(problems):
+        _Out.fail("không ghi tệp báo cáo nào")
+        return EXIT_INVALID
+    counts = {"new": 0, "updated": 0, "unchanged": 0}
+    for f in files:
+        counts[f.action] += 1
+        shown = Path(args.plan) / f.path
+        if f.action == "unchanged":
+            out.say(f"{shown}: đã có, giữ nguyên")
+            continue
+        target = Path(plan.source_dir) / f.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, f.text.encode("utf-8"))
+        if f.action == "new":
+            out.say(f"{shown}: đã tạo")
+        else:
+            changes = ([f"thêm nhiệm vụ {', '.join(f.added)}"] if f.added else []) + \
+                      ([f"đánh dấu removed: true nhiệm vụ {', '.join(f.removed)}"] if f.removed else [])
+            out.say(f"{shown}: đã cập nhật — {'; '.join(changes)}")
+    out.say(f"{counts['new']} tệp mới, {counts['updated']} tệp cập nhật, {counts['unchanged']} tệp giữ nguyên")
+    return EXIT_OK
+
+
+def _report_read(args, out: _Out) -> int:
+    from .report_read import read_reports, write_read_returns
 
     plan = _load(args.plan)
     if plan is None:
         return EXIT_INVALID
     try:
-        files = init_returns(plan, args.period)
-    except ValueError as exc:
+        results, problems = read_reports(plan, args.files, period_id=args.period,
+                                         submitted=args.submitted)
+    except ValueError as exc:  # an unknown --period
         _Out.fail(str(exc))
         return EXIT_USAGE
-    written, skipped = write_returns(plan.source_dir, files)
-    for name in written:
-        out.say(f"{Path(args.plan) / name}: đã tạo")
-    for name in skipped:
-        out.say(f"{Path(args.plan) / name}: đã có, giữ nguyên")
-    out.say(f"{len(written)} tệp mới, {len(skipped)} tệp giữ nguyên")
+    _Out.problems(problems)
+    if has_errors(problems):
+        _Out.fail(f"không ghi báo cáo nào: sửa {sum(d.is_error for d in problems)} lỗi rồi đọc lại")
+        return EXIT_INVALID
+    for result in write_read_returns(plan, results):
+        shown = Path(args.plan) / result.path
+        date = f"ngày gửi {result.submitted}" if result.submitted else "chưa có ngày gửi (dùng --submitted)"
+        out.say(f"{result.source}: {result.answered}/{result.total} nhiệm vụ có tiến độ, {date} → {shown}")
     return EXIT_OK
 
 

@@ -86,6 +86,15 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "KH067": (Severity.ERROR, "nhiệm vụ bị ghi lặp trong báo cáo", "task listed twice in a return"),
     "KH068": (Severity.WARNING, "báo cáo thiếu nhiệm vụ của cơ quan", "return omits a task of the agency"),
     "KH069": (Severity.WARNING, "tệp bị bỏ qua trong thư mục báo cáo", "file ignored in the reports folder"),
+    # The reporting cycle: submission, report init, reading filled Word reports
+    "KH110": (Severity.WARNING, "báo cáo ghi ngày gửi nhưng chưa đủ", "return dated but not complete"),
+    "KH111": (Severity.ERROR, "kỳ báo cáo chưa mở", "period not open for reporting"),
+    "KH112": (Severity.ERROR, "tệp Word không phải mẫu báo cáo", "Word file is not a report template"),
+    "KH113": (Severity.ERROR, "tiến độ không hợp lệ", "unknown progress value"),
+    "KH114": (Severity.ERROR, "dòng không phải nhiệm vụ của cơ quan", "row is not a task of the agency"),
+    "KH115": (Severity.ERROR, "nội dung nằm ngoài chỗ được điền", "text outside the places to fill"),
+    "KH116": (Severity.WARNING, "thiếu dòng nhiệm vụ trong bảng", "task row missing from the table"),
+    "KH117": (Severity.ERROR, "báo cáo không khớp kỳ hoặc cơ quan", "report does not match the period or agency"),
 }
 
 

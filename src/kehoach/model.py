@@ -314,6 +314,11 @@ class TaskGroup:
     separator: str = ". "
     bold: bool = True
 
+    @property
+    def heading(self) -> str:
+        """``I. Title`` — or the title alone when the group prints no number."""
+        return f"{self.numeral}. {self.title}" if self.numeral else self.title
+
     def walk(self) -> Iterator["TaskGroup"]:
         yield self
         for child in self.groups:
@@ -486,6 +491,22 @@ class Plan:
 
     def task(self, task_id: str) -> Task:
         return self._tasks[task_id]
+
+    def task_groups(self) -> tuple[TaskGroup, ...]:
+        """Every task under the heading that prints it, in plan order: body
+        sections holding task records (as pseudo-groups ``muc-N``), then each
+        appendix's ungrouped rows and its groups at every depth, each with its
+        own direct tasks.  Reports and dashboards list tasks by these."""
+        out = []
+        for i, section in enumerate(self.sections, 1):
+            tasks = tuple(b.task for b in section.walk() if b.task is not None)
+            if tasks:
+                out.append(TaskGroup(f"muc-{i}", section.numeral, section.title, tasks))
+        for appendix in self.appendices:
+            if appendix.ungrouped:
+                out.append(TaskGroup(appendix.id, "", appendix.title, appendix.ungrouped))
+            out += [g for g in appendix.walk_groups() if g.tasks]
+        return tuple(out)
 
     def lead_agencies(self, task: Task) -> tuple[str, ...]:
         """Agency ids that lead ``task`` (each member when a group leads)."""

@@ -13,7 +13,12 @@ every task is one of the agency's, none twice).  :func:`init_returns` writes
 the blank, pre-filled returns the office sends out when it opens a period, and
 :func:`write_returns` puts them on disk without ever overwriting one.
 
-A task whose ``status`` is null has not been answered yet.
+A task whose ``status`` is null has not been answered yet.  A return counts
+as *submitted* only when it has a ``submitted`` date and every task answered
+(:attr:`Return.is_submitted`); anything less is a draft, and the office lists
+the agency as not yet reported.  A task the plan no longer gives the agency
+stays in its return marked ``removed: true`` (``kehoach report init`` marks
+it) and is ignored.
 """
 
 from __future__ import annotations
@@ -50,7 +55,10 @@ STATUSES: Mapping[str, str] = MappingProxyType({
     "chua-thuc-hien": "chưa thực hiện",
 })
 #: Keys of ``summary``, in the order of the report's sections.
-SUMMARY_KEYS = ("achievements", "shortcomings", "causes", "next_steps", "recommendations")
+SUMMARY_KEYS = ("direction", "overview", "achievements", "shortcomings", "causes", "next_steps",
+                "recommendations")
+#: Keys of a blank task answer, in the order ``report init`` writes them.
+TASK_KEYS = ("status", "result", "figures", "difficulties", "proposals", "note")
 
 _DECIMAL = re.compile(r"-?[0-9]+\.[0-9]+\Z")
 
@@ -88,6 +96,7 @@ class TaskReturn:
     figures: tuple[Figure, ...] = ()
     difficulties: Optional[str] = None
     proposals: Optional[str] = None
+    note: Optional[str] = None
 
     @property
     def answered(self) -> bool:
@@ -101,8 +110,12 @@ class TaskReturn:
 
 @dataclass(frozen=True)
 class Summary:
-    """The general assessment of a return; each part None while unwritten."""
+    """The general assessment of a return; each part None while unwritten.
+    ``direction``: công tác chỉ đạo, triển khai; ``overview``: the agency's own
+    summary of its results (mục I.2 of its report)."""
 
+    direction: Optional[str] = None
+    overview: Optional[str] = None
     achievements: Optional[str] = None
     shortcomings: Optional[str] = None
     causes: Optional[str] = None
@@ -137,6 +150,16 @@ class Return:
     def is_complete(self) -> bool:
         """Every task answered (a return may still lack its summary)."""
         return all(t.answered for t in self.tasks)
+
+    @property
+    def is_submitted(self) -> bool:
+        """Sent, as a fact: a ``submitted`` date and every task answered.
+        Anything less is a draft the office does not count as a report."""
+        return self.submitted is not None and self.is_complete
+
+    def is_late(self, due: dt.date) -> bool:
+        """Submitted after ``due`` (the period's deadline; the due day itself is on time)."""
+        return self.is_submitted and self.submitted > due
 
 
 # -- who reports ------------------------------------------------------------------
@@ -220,6 +243,7 @@ def _check(plan: Plan, doc: YamlDoc, stem: str, folder_period: str) -> list[Diag
                                       f"chuyển tệp sang thư mục '{period_value}' hoặc sửa period")
 
     own = dict(_agency_tasks(plan, agency)) if agency_ok else {}
+    unanswered: list[str] = []
     all_ids = [t.id for t in plan.tasks]
     seen: dict[str, int] = {}
     tasks = data.get("tasks")
@@ -228,6 +252,10 @@ def _check(plan: Plan, doc: YamlDoc, stem: str, folder_period: str) -> list[Diag
         if not isinstance(task_id, str):
             continue
         path = ("tasks", i, "task")
+        if _dict(item).get("removed") is True:
+            continue  # kept for the record only (report init marks them)
+        if _dict(item).get("status") is None and task_id in own:
+            unanswered.append(task_id)
         if task_id in seen:
             add(path, "KH067", f"nhiệm vụ '{task_id}' đã ghi ở dòng {seen[task_id]}; gộp hai phần trả lời làm một")
             continue
@@ -244,6 +272,11 @@ def _check(plan: Plan, doc: YamlDoc, stem: str, folder_period: str) -> list[Diag
                 add(("tasks",), "KH068", f"báo cáo chưa có nhiệm vụ '{task_id}' mà '{agency}' "
                                          f"{'chủ trì' if role == 'lead' else 'phối hợp'}; thêm vào tasks "
                                          f"(để status: null nếu chưa có kết quả)", key=True)
+                unanswered.append(task_id)
+    if data.get("submitted") is not None and unanswered:
+        shown = ", ".join(unanswered[:5]) + (f" và {len(unanswered) - 5} nhiệm vụ khác" if len(unanswered) > 5 else "")
+        add(("submitted",), "KH110", f"báo cáo ghi ngày gửi nhưng chưa có tình trạng thực hiện của nhiệm vụ "
+                                     f"{shown}; báo cáo được coi là bản nháp, chưa tính là đã gửi")
     return out
 
 
@@ -255,8 +288,9 @@ def _build(plan: Plan, data: dict, shown: str) -> Return:
             task_id=t["task"], role=roles[t["task"]], status=t.get("status"), result=_text(t.get("result")),
             figures=tuple(Figure(f["name"], f["value"], f.get("unit")) for f in t.get("figures") or ()),
             difficulties=_text(t.get("difficulties")), proposals=_text(t.get("proposals")),
+            note=_text(t.get("note")),
         )
-        for t in data["tasks"]
+        for t in data["tasks"] if t.get("removed") is not True
     )
     summary = _dict(data.get("summary"))
     submitted = data.get("submitted")
@@ -377,6 +411,7 @@ def _return_text(plan: Plan, per: Period, agency_id: str) -> str:
             "    figures: []",
             "    difficulties: null",
             "    proposals: null",
+            "    note: null",
         ]
     lines.append("summary:")
     lines += [f"  {key}: null" for key in SUMMARY_KEYS]
@@ -420,3 +455,69 @@ def write_returns(plan_dir: Union[str, os.PathLike], files: Mapping[str, str]) -
         atomic_write_bytes(target, text.encode("utf-8"))
         written.append(rel)
     return tuple(written), tuple(skipped)
+
+
+# -- opening a period, keeping returns up to date ------------------------------------------
+
+
+def period_open_problems(plan: Plan, period_id: Union[str, int]) -> list[Diagnostic]:
+    """A KH111 at ``reporting.open`` in plan.yaml when ``period_id`` is not a
+    declared period of the plan or is not open for reporting; else ``[]``."""
+    plan_yaml = Path(plan.source_dir or ".") / "plan.yaml"
+    doc, _ = read_yaml(plan_yaml, _display(plan_yaml))
+    line, col = doc.where(("reporting", "open"))
+    problem = period_problem(period_id, plan.reporting.periods, (plan.start_year, plan.end_year))
+    opened = ", ".join(f"'{p}'" for p in plan.reporting.open) or "không có kỳ nào"
+    if problem:
+        message = f"không mở được kỳ '{period_id}': {problem}"
+    elif period(plan, period_id).id not in plan.reporting.open:
+        message = (f"kỳ báo cáo '{period(plan, period_id).id}' chưa mở (reporting.open: {opened}); thêm kỳ này "
+                   f"vào reporting.open rồi chạy lại")
+    else:
+        return []
+    return [make(doc.path, line, col, "KH111", message)]
+
+
+@dataclass(frozen=True)
+class ReturnFile:
+    """What ``report init`` does to one agency's return: ``action`` is "new",
+    "updated" or "unchanged"; ``text`` is the file's new content."""
+
+    path: str                    # relative to the plan folder, "/"-separated
+    agency_id: str
+    action: str
+    text: str
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+def refresh_returns(plan: Plan, period_id: Union[str, int]) -> tuple[list[ReturnFile], list[Diagnostic]]:
+    """Every return of the period as ``report init`` leaves it: a blank one for
+    each agency without a file, existing ones brought up to date with the plan
+    (:func:`kehoach.returns_yaml.refresh_return`).  Nothing is written here.
+    A file that is not valid YAML is reported and left alone."""
+    from .returns_yaml import refresh_return
+
+    per = period(plan, period_id)
+    root = Path(plan.source_dir or ".")
+    out: list[ReturnFile] = []
+    problems: list[Diagnostic] = []
+    for rel, blank in init_returns(plan, per.id).items():
+        agency_id = PurePosixPath(rel).stem
+        target = root / rel
+        if not target.exists():
+            out.append(ReturnFile(rel, agency_id, "new", blank))
+            continue
+        doc, errors = read_yaml(target, _display(target))
+        if has_errors(errors):
+            problems += errors
+            continue
+        text = target.read_text(encoding="utf-8")
+        try:
+            new, added, removed = refresh_return(plan, agency_id, text)
+        except ValueError as exc:
+            problems.append(make(doc.path, *doc.where(("tasks",)), "KH001", str(exc)))
+            continue
+        out.append(ReturnFile(rel, agency_id, "updated" if new != text else "unchanged", new,
+                              tuple(added), tuple(removed)))
+    return out, sort(problems)

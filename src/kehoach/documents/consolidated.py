@@ -1,32 +1,122 @@
 """The consolidated report (báo cáo tổng hợp, Mẫu 1.4) from the plan's issuer to
-the upper level, built from the agencies' returns of one period; and its
-Markdown summary for the office and for pull-request review.
+the upper level, built from the agencies' submitted returns of one period; its
+Markdown summary for the office and for pull-request review; and a JSON
+summary for tools (the dashboard, scripts).
+
+The report carries the content, not a form to fill: who reported (on time,
+late) and who did not (drafts included), counts by status, every agency's
+narrative under the heading it belongs to with the agency named, and per task
+every agency's result, figures and notes, the lead first.
 """
 
 from __future__ import annotations
 
+import json
+
 from .. import vn
-from ..consolidate import NO_ANSWER, STATUS_WORDS, Consolidation
+from ..consolidate import NO_ANSWER, STATES, STATUS_WORDS, Answer, Consolidation, TaskResult
 from ..model import Plan
+from ..returns import SUMMARY_KEYS
 from .common import header_context, period_context, reference, short_date, signer_context
 
 KIND = "consolidated-report"
 TEMPLATE = "consolidated.docx"
+#: Where each summary key of a return goes in the consolidated report (heading as printed).
+NARRATIVE_HEADINGS = {
+    "direction": "I.1. Công tác chỉ đạo, triển khai",
+    "overview": "I.3. Kết quả thực hiện các nhiệm vụ",
+    "achievements": "II.1. Kết quả đạt được",
+    "shortcomings": "II.2. Tồn tại, hạn chế",
+    "causes": "II.3. Nguyên nhân",
+    "next_steps": "III. Phương hướng, nhiệm vụ thời gian tới",
+    "recommendations": "IV. Đề xuất, kiến nghị",
+}
+ROLE_WORDS = {"lead": "chủ trì", "support": "phối hợp"}
 
 
 def path(period_id: str, suffix: str = "docx") -> str:
     return f"tong-hop/{period_id}.{suffix}"
 
 
-def _names(plan: Plan, pairs) -> str:
-    return "\n".join(f"{plan.registry.short_name(a)}: {text}" for a, text in pairs)
+def _cap(text: str) -> str:
+    return vn.upper(text[:1]) + text[1:] if text else text
 
 
-def _status(result) -> str:
+def _status(result: TaskResult) -> str:
     word = STATUS_WORDS[result.status]
     if result.expected_leads > 1 and result.status != NO_ANSWER:
         word += f" ({result.answered_leads}/{result.expected_leads} đơn vị đã báo cáo)"
-    return vn.upper(word[:1]) + word[1:]
+    return _cap(word)
+
+
+def _sentence(text: str) -> str:
+    """One paragraph of running text ending with a full stop."""
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?", "…", ":", ";")) else text + "."
+
+
+def figure_text(figure) -> str:
+    """``Số trẻ em được hỗ trợ: 125 trẻ em``."""
+    value = figure.value
+    if isinstance(figure.number, float):  # Vietnamese decimal comma: 99,2
+        value = str(value).strip().replace(".", ",")
+    return f"{figure.name}: {value}{' ' + figure.unit if figure.unit else ''}"
+
+
+def answer_text(plan: Plan, answer: Answer) -> str:
+    """An agency's answer on a task as one paragraph of the report:
+    "Phòng Y tế (chủ trì) — hoàn thành: <result> Số liệu: …. Ghi chú: …"."""
+    head = f"{plan.registry.short_name(answer.agency_id)} ({ROLE_WORDS[answer.role]})"
+    if answer.status:
+        head += f" — {STATUS_WORDS[answer.status]}"
+    parts = [_sentence(answer.result) if answer.result else "chưa nêu kết quả."]
+    if answer.figures:
+        parts.append("Số liệu: " + "; ".join(figure_text(f) for f in answer.figures) + ".")
+    if answer.note:
+        parts.append("Ghi chú: " + _sentence(answer.note))
+    return f"{head}: " + " ".join(parts)
+
+
+def _issues_text(plan: Plan, answer: Answer) -> list[str]:
+    name = plan.registry.short_name(answer.agency_id)
+    out = []
+    if answer.difficulties:
+        out.append(f"{name}: khó khăn: {_sentence(answer.difficulties)}")
+    if answer.proposals:
+        out.append(f"{name}: đề xuất: {_sentence(answer.proposals)}")
+    return out
+
+
+def leads_text(plan: Plan, task) -> str:
+    """The task's lead cell as the plan prints it (the office's own wording, or
+    the registry names of its leads; a group by its collective name)."""
+    return task.lead_cell
+
+
+def _state_words(a) -> str:
+    if a.state == "on-time":
+        return f"Đã gửi đúng hạn (ngày {short_date(a.submitted)})"
+    if a.state == "late":
+        return f"Gửi muộn (ngày {short_date(a.submitted)})"
+    words = "Chưa gửi (mới có bản nháp)" if a.draft else "Chưa gửi"
+    return words + (", quá hạn" if a.overdue else "")
+
+
+def _narrative(plan: Plan, c: Consolidation) -> dict:
+    registry = plan.registry
+    out = {key: [{"agency": registry.short_name(a), "text": _sentence(text)} for a, text in c.narrative.get(key, ())]
+           for key in SUMMARY_KEYS}
+    # difficulties and proposals written on tasks join the limits and the recommendations
+    for r in c.tasks:
+        for ans in r.answers:
+            name = registry.short_name(ans.agency_id)
+            if ans.difficulties:
+                out["shortcomings"].append({"agency": f"{name} (nhiệm vụ {r.task.id})",
+                                            "text": _sentence(ans.difficulties)})
+            if ans.proposals:
+                out["recommendations"].append({"agency": f"{name} (nhiệm vụ {r.task.id})",
+                                               "text": _sentence(ans.proposals)})
+    return out
 
 
 def context(plan: Plan, c: Consolidation) -> dict:
@@ -34,14 +124,16 @@ def context(plan: Plan, c: Consolidation) -> dict:
     per = c.period
     rows = []
     by_task = {r.task.id: r for r in c.tasks}
-    for group in plan.appendix.groups:
+    for group in plan.task_groups():
         rows.append({"group": True, "stt": group.numeral, "title": group.title})
         for task in group.tasks:
             r = by_task[task.id]
+            issues = [line for a in r.answers for line in _issues_text(plan, a)]
             rows.append({
-                "group": False, "stt": task.id, "content": task.content,
-                "lead": task.lead_cell, "status": _status(r),
-                "results": _names(plan, r.results), "difficulties": _names(plan, r.difficulties + r.proposals),
+                "group": False, "stt": task.cite, "content": task.content,
+                "lead": leads_text(plan, task), "status": _status(r),
+                "results": "\n".join(answer_text(plan, a) for a in r.answers),
+                "difficulties": "\n".join(issues),
             })
     header = header_context(plan)
     header["number"] = vn.document_number("BC", plan.issuer.code, None)
@@ -53,9 +145,9 @@ def context(plan: Plan, c: Consolidation) -> dict:
         "lead": a.lead_tasks, "support": a.support_tasks,
         "done": a.by_status["hoan-thanh"], "in_progress": a.by_status["dang-thuc-hien"],
         "not_started": a.by_status["chua-thuc-hien"], "no_answer": a.by_status[NO_ANSWER],
-        "state": ("Đã báo cáo đầy đủ" if a.complete else "Báo cáo chưa đủ") if a.reported
-                 else ("Chưa báo cáo, quá hạn" if a.overdue else "Chưa báo cáo"),
+        "state": _state_words(a),
     } for a in c.agencies]
+    not_started = [f"{r.task.id}" for r in c.tasks if r.status == "chua-thuc-hien"]
     return {
         "header": header,
         "period": period_context(per),
@@ -65,13 +157,17 @@ def context(plan: Plan, c: Consolidation) -> dict:
         "counts": {
             "total": len(c.tasks), "done": counts["hoan-thanh"], "in_progress": counts["dang-thuc-hien"],
             "not_started": counts["chua-thuc-hien"], "no_answer": counts[NO_ANSWER],
+            "not_started_ids": ", ".join(not_started),
         },
         "reporting": {
             "expected": len(c.agencies), "reported": len(c.reported),
-            "complete": sum(1 for a in c.agencies if a.complete),
-            "missing": [registry.name(a.agency_id) for a in c.missing],
+            "on_time": sum(1 for a in c.agencies if a.state == "on-time"),
+            "complete": len(c.reported),
+            "late": [{"name": registry.name(a.agency_id), "date": short_date(a.submitted)} for a in c.late],
+            "missing": [registry.name(a.agency_id) + (" (mới có bản nháp)" if a.draft else "") for a in c.missing],
             "overdue": c.overdue and bool(c.missing),
         },
+        "narrative": _narrative(plan, c),
         "agencies": agencies,
         "rows": rows,
         "addressee_short": registry.short_name(plan.reporting.consolidated_to),
@@ -90,7 +186,7 @@ def _cell(text: str) -> str:
 
 
 def markdown(plan: Plan, c: Consolidation) -> str:
-    """A short Vietnamese summary of the consolidation, for the office and PR review."""
+    """A Vietnamese summary of the consolidation, for the office and PR review."""
     registry = plan.registry
     per = c.period
     counts = c.counts
@@ -107,27 +203,77 @@ def markdown(plan: Plan, c: Consolidation) -> str:
     ]
     lines += [f"| {STATUS_WORDS[s]} | {n} |" for s, n in counts.items()]
     lines += [f"| **Tổng số** | **{len(c.tasks)}** |", "", "## Cơ quan, đơn vị", "",
-              f"Đã gửi báo cáo: {len(c.reported)}/{len(c.agencies)} cơ quan, đơn vị.", "",
+              f"Đã gửi báo cáo: {len(c.reported)}/{len(c.agencies)} cơ quan, đơn vị "
+              f"(đúng hạn {len(c.reported) - len(c.late)}, gửi muộn {len(c.late)}).", "",
               "| Cơ quan, đơn vị | Chủ trì | Phối hợp | Hoàn thành | Đang thực hiện | Chưa thực hiện | Chưa trả lời | Tình trạng |",
               "|---|---:|---:|---:|---:|---:|---:|---|"]
     for a in c.agencies:
-        state = ("đầy đủ" if a.complete else "chưa đủ") if a.reported else ("**chưa báo cáo, quá hạn**" if a.overdue else "chưa báo cáo")
+        state = _state_words(a)
+        if a.late or a.overdue:
+            state = f"**{state}**"
         s = a.by_status
         lines.append(f"| {_cell(registry.name(a.agency_id))} | {a.lead_tasks} | {a.support_tasks} | {s['hoan-thanh']} | "
                      f"{s['dang-thuc-hien']} | {s['chua-thuc-hien']} | {s[NO_ANSWER]} | {state} |")
-    missing = c.missing
     lines += ["", "## Chưa gửi báo cáo", ""]
-    lines += [f"- {registry.name(a.agency_id)}{' (quá hạn)' if a.overdue else ''}" for a in missing] or ["Không có."]
+    lines += [f"- {registry.name(a.agency_id)}{' (mới có bản nháp)' if a.draft else ''}"
+              f"{' (quá hạn)' if a.overdue else ''}" for a in c.missing] or ["Không có."]
+    lines += ["", "## Gửi báo cáo muộn", ""]
+    lines += [f"- {registry.name(a.agency_id)} (gửi ngày {short_date(a.submitted)}, hạn {short_date(per.due)})"
+              for a in c.late] or ["Không có."]
     lines += ["", "## Nhiệm vụ chưa có báo cáo", ""]
-    lines += [f"- {t.task.id}: {_cell(t.task.content)} (chủ trì: {t.task.lead_cell})"
+    lines += [f"- {t.task.id}: {_cell(t.task.content)} (chủ trì: {leads_text(plan, t.task)})"
               for t in c.tasks_without_answer] or ["Không có."]
-    lines += ["", "## Kết quả theo nhiệm vụ", ""]
+    narrative = _narrative(plan, c)
+    lines += ["", "## Nội dung báo cáo của các cơ quan, đơn vị", ""]
+    for key in SUMMARY_KEYS:
+        lines += [f"### {NARRATIVE_HEADINGS[key]}", ""]
+        lines += [f"- **{item['agency']}**: {_cell(item['text'])}" for item in narrative[key]] or ["Chưa có nội dung."]
+        lines.append("")
+    lines += ["## Kết quả theo nhiệm vụ", ""]
     by_task = {r.task.id: r for r in c.tasks}
-    for group in plan.appendix.groups:
-        lines += [f"### {group.numeral}. {group.title}", "", "| STT | Nhiệm vụ | Chủ trì | Tình trạng | Kết quả |", "|---|---|---|---|---|"]
+    for group in plan.task_groups():
+        lines += [f"### {group.heading}", "", "| STT | Nhiệm vụ | Chủ trì | Tình trạng | Kết quả |", "|---|---|---|---|---|"]
         for task in group.tasks:
             r = by_task[task.id]
-            results = "; ".join(f"{registry.short_name(a)}: {t}" for a, t in r.results)
-            lines.append(f"| {task.id} | {_cell(task.content)} | {_cell(task.lead_cell)} | {_status(r)} | {_cell(results)} |")
+            results = "<br>".join(_cell(answer_text(plan, a)) for a in r.answers)
+            lines.append(f"| {task.id} | {_cell(task.content)} | {_cell(leads_text(plan, task))} | {_status(r)} | "
+                         f"{results or '—'} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def summary(plan: Plan, c: Consolidation) -> dict:
+    """The consolidation as plain data (ids and Vietnamese words), for tools."""
+    per = c.period
+    return {
+        "plan": plan.id,
+        "period": {"id": per.id, "label": per.label, "start": per.start.isoformat(), "end": per.end.isoformat(),
+                   "due": per.due.isoformat()},
+        "as_of": c.as_of.isoformat(),
+        "overdue": c.overdue,
+        "counts": dict(c.counts),
+        "reported": [a.agency_id for a in c.reported],
+        "late": [a.agency_id for a in c.late],
+        "not_reported": [a.agency_id for a in c.missing],
+        "drafts": [a.agency_id for a in c.drafts],
+        "agencies": [{
+            "id": a.agency_id, "name": plan.registry.name(a.agency_id), "state": a.state,
+            "state_label": STATES[a.state], "submitted": a.submitted.isoformat() if a.submitted else None,
+            "overdue": a.overdue, "lead_tasks": a.lead_tasks, "support_tasks": a.support_tasks,
+            "by_status": dict(a.by_status),
+        } for a in c.agencies],
+        "narrative": {key: [{"agency": a, "text": t} for a, t in c.narrative.get(key, ())] for key in SUMMARY_KEYS},
+        "tasks": [{
+            "id": r.task.id, "status": r.status, "answered_leads": r.answered_leads,
+            "expected_leads": r.expected_leads,
+            "answers": [{
+                "agency": a.agency_id, "role": a.role, "status": a.status, "result": a.result,
+                "figures": [{"name": f.name, "value": f.value, "unit": f.unit} for f in a.figures],
+                "difficulties": a.difficulties, "proposals": a.proposals, "note": a.note,
+            } for a in r.answers],
+        } for r in c.tasks],
+    }
+
+
+def summary_json(plan: Plan, c: Consolidation) -> bytes:
+    return (json.dumps(summary(plan, c), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -13,6 +13,7 @@ from .. import vn
 from ..model import Plan
 from ..periods import Period
 from .common import period_context, reference
+from .consolidated import leads_text
 
 KIND = "report-template"
 TEMPLATE = "report.docx"
@@ -63,7 +64,7 @@ def context(plan: Plan, per: Period, agency_id: str) -> dict:
             "stt": t.id,
             "content": t.content,
             "role": role,
-            "lead": t.lead_cell,
+            "lead": leads_text(plan, t),
             "timeline": t.timeline.text,
         })
     due = per.due

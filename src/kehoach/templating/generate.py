@@ -948,6 +948,24 @@ REPORT_APPENDIX_COLUMNS: tuple[_Column, ...] = (
 )
 
 
+def _hide_section_break_mark(document) -> None:
+    """Hide the mark of the paragraph carrying section 1's break: when the
+    signature block ends at the very foot of a page, even the 1 pt mark would
+    otherwise start a page of its own (LibreOffice does so; Word's known cure
+    is the same hidden mark).  Used by the report templates, whose length
+    depends on what agencies write."""
+    sectPr = document.sections[0]._sectPr
+    rPr = sectPr.getparent().find(qn("w:rPr"))
+    if rPr is not None and rPr.find(qn("w:vanish")) is None:
+        rPr.insert(0, OxmlElement("w:vanish"))
+
+
+#: Guidance above the report's task table: the table is read back by ``kehoach report read``.
+REPORT_TABLE_GUIDE = ("(Điền các cột Kết quả thực hiện, Tiến độ, Ghi chú. Cột Tiến độ ghi một trong: Hoàn thành; "
+                      "Đang thực hiện; Chưa thực hiện. Không sửa các cột khác, không thêm, bớt hay đổi số ở "
+                      "cột STT: đó là mã nhiệm vụ để tổng hợp tự động. Xóa dòng này trước khi trình ký.)")
+
+
 def build_report_template(profile: StyleProfile = DEFAULT) -> bytes:
     """The báo cáo an agency sends for one period (Mẫu 1.4), with guidance in
     italics and a landscape Phụ lục of its tasks.  Context:
@@ -1001,9 +1019,12 @@ def build_report_template(profile: StyleProfile = DEFAULT) -> bytes:
     ])
 
     _appendix_section(document, p)
+    _hide_section_break_mark(document)
     _appendix_heading(
         document, p, "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ ĐƯỢC GIAO {{ period.label|upper }}",
         "(Kèm theo Báo cáo số {{ report_ref.number }} {{ report_ref.date }} của {{ agency_name }})")
+    # The office reads the filled table back (kehoach report read): say what goes where.
+    _para(document, "KH Hướng dẫn", REPORT_TABLE_GUIDE)
     _column_table(document, p.landscape_text_width_mm, REPORT_APPENDIX_COLUMNS, "{%tr for r in rows %}")
     return _end_document(document)
 
@@ -1030,16 +1051,30 @@ CONSOLIDATED_APPENDIX_COLUMNS: tuple[_Column, ...] = (
     _Column("Nhiệm vụ", 62, "KH Bảng", "{{ row.content }}"),
     _Column("Cơ quan chủ trì", 30, "KH Bảng", "{{ row.lead }}"),
     _Column("Tình trạng", 26, "KH Bảng", "{{ row.status }}"),
-    _Column("Kết quả thực hiện", 77, "KH Bảng", "{{ row.results }}"),
+    _Column("Kết quả thực hiện của các cơ quan, đơn vị", 77, "KH Bảng", "{{ row.results }}"),
     _Column("Khó khăn, đề xuất", 45, "KH Bảng", "{{ row.difficulties }}"),
 )
 
 
+def _narrative_paras(key: str, empty: str) -> list[tuple[str, str | None]]:
+    """The agencies' text for one heading of the consolidated report, one
+    paragraph per agency ("- Phòng Y tế: …"), or a guide line when none wrote any."""
+    return [
+        ("KH Nội dung", f"{{%p for item in narrative.{key} %}}"),
+        ("KH Nội dung", "- {{ item.agency }}: {{ item.text }}"),
+        ("KH Nội dung", "{%p endfor %}"),
+        ("KH Hướng dẫn", f"{{%p if not narrative.{key} %}}"),
+        ("KH Hướng dẫn", f"({empty})"),
+        ("KH Hướng dẫn", "{%p endif %}"),
+    ]
+
+
 def build_consolidated_template(profile: StyleProfile = DEFAULT) -> bytes:
-    """The báo cáo tổng hợp of the issuer to the upper level (Mẫu 1.4) with a
-    table by agency and a landscape Phụ lục of results by task.  Context:
-    :func:`kehoach.documents.consolidated.context` plus ``issuer_short`` and
-    ``report_ref``."""
+    """The báo cáo tổng hợp of the issuer to the upper level (Mẫu 1.4): who
+    reported (on time, late) and who did not, counts by status and by agency,
+    the agencies' narrative under each heading, and a landscape Phụ lục of
+    every agency's results by task.  Context:
+    :func:`kehoach.documents.consolidated.context`."""
     p = profile
     document = _new_document(p, "Mẫu báo cáo tổng hợp kết quả thực hiện kế hoạch "
                                 "(Nghị định 30/2020/NĐ-CP, Mẫu 1.4 và Mẫu 2.1)")
@@ -1048,41 +1083,66 @@ def build_consolidated_template(profile: StyleProfile = DEFAULT) -> bytes:
     _title_block(document, p, "BÁO CÁO", "Kết quả thực hiện {{ plan_ref }} {{ period.label }}",
                  space_after_pt=0)
     guide, body, heading = "KH Hướng dẫn", "KH Nội dung", "KH Tên phần"
+    none = "Chưa có cơ quan, đơn vị nào báo cáo nội dung này; bổ sung trước khi trình ký."
     _paras(document, [
         ("KH Kính gửi", "Kính gửi: {{ addressee }}."),
         (body, "Trên cơ sở báo cáo của các cơ quan, đơn vị, {{ issuer_short }} báo cáo kết quả thực hiện "
                "{{ plan_ref }} {{ period.label }} (số liệu {{ period.range }}) như sau:"),
         (heading, "I. KẾT QUẢ THỰC HIỆN"),
-        (heading, "1. Tình hình báo cáo"),
+        (heading, "1. Công tác chỉ đạo, triển khai"),
+        *_narrative_paras("direction", none),
+        (heading, "2. Tình hình báo cáo của các cơ quan, đơn vị"),
         (body, "Tính đến ngày {{ as_of }}, có {{ reporting.reported }}/{{ reporting.expected }} cơ quan, "
-               "đơn vị gửi báo cáo, trong đó {{ reporting.complete }} báo cáo đầy đủ kết quả các nhiệm vụ "
-               "được giao."),
+               "đơn vị gửi báo cáo (hạn gửi ngày {{ period.due }}), trong đó {{ reporting.on_time }} "
+               "đơn vị gửi đúng hạn, {{ reporting.late|length }} đơn vị gửi muộn."),
+        (body, "{%p if reporting.late %}"),
+        (body, "Các cơ quan, đơn vị gửi báo cáo muộn:"),
+        (body, "{%p for n in reporting.late %}"),
+        (body, "- {{ n.name }} (gửi ngày {{ n.date }}){% if loop.last %}.{% else %};{% endif %}"),
+        (body, "{%p endfor %}"),
+        (body, "{%p endif %}"),
         (body, "{%p if reporting.missing %}"),
         (body, "Các cơ quan, đơn vị chưa gửi báo cáo{% if reporting.overdue %} (đã quá hạn ngày "
                "{{ period.due }}){% endif %}:"),
         (body, "{%p for n in reporting.missing %}"),
         (body, "- {{ n }}{% if loop.last %}.{% else %};{% endif %}"),
         (body, "{%p endfor %}"),
+        (body, "{%p else %}"),
+        (body, "Tất cả các cơ quan, đơn vị đã gửi báo cáo."),
         (body, "{%p endif %}"),
-        (heading, "2. Kết quả thực hiện các nhiệm vụ"),
+        (heading, "3. Kết quả thực hiện các nhiệm vụ"),
         (body, "Kế hoạch có {{ counts.total }} nhiệm vụ, trong đó: hoàn thành {{ counts.done }}; "
                "đang thực hiện {{ counts.in_progress }}; chưa thực hiện {{ counts.not_started }}; "
                "chưa có báo cáo {{ counts.no_answer }}."),
+        (body, "{%p for item in narrative.overview %}"),
+        (body, "- {{ item.agency }}: {{ item.text }}"),
+        (body, "{%p endfor %}"),
         (body, "Số nhiệm vụ và tình trạng thực hiện theo từng cơ quan, đơn vị như sau:"),
     ])
     _column_table(document, p.text_width_mm, CONSOLIDATED_AGENCY_COLUMNS, "{%tr for a in agencies %}")
-    table_end = _para(document, body, "Kết quả thực hiện từng nhiệm vụ chi tiết tại Phụ lục kèm theo "
-                                      "Báo cáo này.")
+    table_end = _para(document, body, "Kết quả thực hiện từng nhiệm vụ của từng cơ quan, đơn vị chi tiết tại "
+                                      "Phụ lục kèm theo Báo cáo này.")
     table_end.paragraph_format.space_before = Pt(p.space_after_pt)
     _paras(document, [
         (heading, "II. ĐÁNH GIÁ CHUNG"),
         (heading, "1. Kết quả đạt được"),
-        (guide, "(Nêu những kết quả nổi bật, cách làm hiệu quả của các cơ quan, đơn vị.)"),
-        (heading, "2. Tồn tại, hạn chế và nguyên nhân"),
-        (guide, "(Nêu những nhiệm vụ chưa hoàn thành, chậm tiến độ, việc chấp hành chế độ báo cáo "
-                "và nguyên nhân.)"),
-        (heading, "III. ĐỀ XUẤT, KIẾN NGHỊ"),
-        (guide, "(Nêu đề xuất, kiến nghị với {{ addressee }}, nếu có.)"),
+        *_narrative_paras("achievements", none),
+        (heading, "2. Tồn tại, hạn chế"),
+        *_narrative_paras("shortcomings", none),
+        (body, "{%p if counts.not_started_ids %}"),
+        (body, "- Các nhiệm vụ chưa thực hiện: {{ counts.not_started_ids }}."),
+        (body, "{%p endif %}"),
+        (body, "{%p if reporting.missing %}"),
+        (body, "- Việc chấp hành chế độ báo cáo: còn {{ reporting.missing|length }} cơ quan, đơn vị chưa gửi "
+               "báo cáo{% if reporting.late %}, {{ reporting.late|length }} cơ quan, đơn vị gửi muộn{% endif %}."),
+        (body, "{%p endif %}"),
+        (heading, "3. Nguyên nhân"),
+        *_narrative_paras("causes", none),
+        (heading, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"),
+        *_narrative_paras("next_steps", none),
+        (heading, "IV. ĐỀ XUẤT, KIẾN NGHỊ"),
+        *_narrative_paras("recommendations", "Không có đề xuất, kiến nghị của các cơ quan, đơn vị; bổ sung "
+                                             "đề xuất với " + "{{ addressee }}, nếu có."),
     ])
     _closing(document, "Trên đây là báo cáo kết quả thực hiện {{ plan_ref }} {{ period.label }}, "
                        "kính gửi {{ addressee_short }} tổng hợp, theo dõi./.")
@@ -1093,6 +1153,7 @@ def build_consolidated_template(profile: StyleProfile = DEFAULT) -> bytes:
     ], _signer(p))
 
     _appendix_section(document, p)
+    _hide_section_break_mark(document)
     _appendix_heading(
         document, p, "KẾT QUẢ THỰC HIỆN NHIỆM VỤ {{ period.label|upper }}",
         "(Kèm theo Báo cáo số {{ report_ref.number }} {{ report_ref.date }} của {{ issuer_short }})")
