@@ -25,6 +25,7 @@ from .consolidate import Consolidation, consolidate
 from .diagnostics import has_errors
 from .documents import calendar, consolidated, letter, preview, report
 from .documents import plan as plan_document
+from .documents import html_preview
 from .model import Plan
 from .periods import Period, open_periods, period, periods
 from .render.package import source_date_epoch
@@ -32,6 +33,7 @@ from .returns import REPORTS_DIR, load_returns
 from .render import RenderCheckError, convert_to_pdf, publish
 from .render.engine import render_docx
 from .resources import data_dir
+from .vi_messages import os_error as _os_error
 
 __all__ = [
     "BuildOptions", "BuildResult", "Document", "build", "calendar_documents", "publish_calendars", "consolidation", "render_consolidated",
@@ -93,7 +95,7 @@ def template_bytes(plan: Plan, name: str) -> bytes:
             return path.read_bytes()
         except OSError as exc:
             raise BuildError([make(str(path), 1, 1, "KH053",
-                                   f"không đọc được mẫu văn bản '{name}': {exc.strerror or exc}")]) from None
+                                   f"không đọc được mẫu văn bản '{name}': {_os_error(exc)}")]) from None
     if plan.style:
         return _generated(tuple(sorted(plan.style.items())))[name]
     return (data_dir("templates") / name).read_bytes()
@@ -260,6 +262,7 @@ def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
             out.append(document)
             if progress:
                 progress(len(out), document)
+    out.append(Document(html_preview.PATH, html_preview.KIND, html_preview.page(plan, out).encode("utf-8")))
     return out
 
 

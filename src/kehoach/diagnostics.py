@@ -76,6 +76,8 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "KH067": (Severity.ERROR, "nhiệm vụ bị ghi lặp trong báo cáo", "task listed twice in a return"),
     "KH068": (Severity.WARNING, "báo cáo thiếu nhiệm vụ của cơ quan", "return omits a task of the agency"),
     "KH069": (Severity.WARNING, "tệp bị bỏ qua trong thư mục báo cáo", "file ignored in the reports folder"),
+    # Plan repositories made by `kehoach new`
+    "KH120": (Severity.WARNING, "còn chỗ giữ chỗ THAY của kho mẫu", "placeholder THAY left from the scaffold"),
 }
 
 
