@@ -124,14 +124,18 @@ def test_stale_schemas_compares_bytes(tmp_path):
 
 
 def _nodes(node):
+    """Every subschema (not the name→schema maps, not enum/examples/snippet values)."""
     if isinstance(node, dict):
         yield node
         for key, value in node.items():
-            if key not in ("enum", "examples", "defaultSnippets"):
+            if key in ("properties", "definitions", "patternProperties"):
+                for child in value.values():
+                    yield from _nodes(child)
+            elif key in ("items", "not", "additionalProperties") and isinstance(value, dict):
                 yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)
+            elif key in ("anyOf", "allOf", "oneOf", "items") and isinstance(value, list):
+                for child in value:
+                    yield from _nodes(child)
 
 
 def test_every_pattern_enum_and_typed_field_has_a_vietnamese_message():
