@@ -115,7 +115,7 @@ def _render(plan: Plan, name: str, context: dict, expect_sections: int) -> bytes
     except RenderCheckError as exc:
         raise BuildError([make(shown, 1, 1, "KH054", str(exc))]) from None
     except Exception as exc:  # a corrupt .docx given as template (zip, XML errors)
-        raise BuildError([make(shown, 1, 1, "KH050", f"không đọc được mẫu văn bản: {type(exc).__name__}: {exc}")]) from None
+        raise BuildError([make(shown, 1, 1, "KH050", f"không đọc được mẫu văn bản: tệp hỏng hoặc không phải .docx ({type(exc).__name__})")]) from None
 
 
 # -- documents ------------------------------------------------------------------------

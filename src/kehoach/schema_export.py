@@ -247,9 +247,9 @@ def _enrich_node(node: dict[str, Any]) -> None:
         required = node.get("required") or []
         parts = [_field(node).rstrip(": ") or "Mục này"]
         if required:
-            parts.append(f"cần đủ các khóa bắt buộc: {', '.join(required)}")
+            parts.append(f"cần đủ các khóa bắt buộc: {_quote_list(required)}")
         if node.get("additionalProperties") is False:
-            parts.append(f"chỉ dùng các khóa: {', '.join(node['properties'])}")
+            parts.append(f"chỉ dùng các khóa: {_quote_list(list(node['properties']))}")
         parts.append(f"phải là {_TYPE_WORDS['object']}")
         node["errorMessage"] = "; ".join(parts) + "."
     elif isinstance(kind, str) and kind in _TYPE_WORDS:
