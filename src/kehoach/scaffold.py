@@ -270,7 +270,10 @@ def new_plan_repo(target: Path, level: str, *, today: Optional[dt.date] = None, 
     """Write a new plan repository for ``level`` into ``target``; return its files, sorted.
 
     ``target`` must not exist or be an empty folder (ValueError otherwise, with
-    a Vietnamese message, as for an unknown level).  The repository is built in
+    a Vietnamese message, as for an unknown level).  ``source`` (default: the
+    package index pip is configured with) is how the repository installs
+    kehoach; ``git=True`` (the CLI's default, ``--no-git`` turns it off) makes
+    it a git repository with a first commit once everything is in place.  The repository is built in
     a sibling temporary folder, its plan loaded (so it is valid by
     construction) and its schemas exported with the agency list, then moved
     into place: a failure leaves nothing half-written.
