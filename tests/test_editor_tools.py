@@ -149,19 +149,29 @@ def _open(server: LanguageServer, path: Path, text: str, version: int = 1, expec
 
 
 def test_language_server_shows_vietnamese_messages(server, commune):
+    """An unknown agency, a malformed id and a misspelt key: each gets the exported
+    schema's Vietnamese message instead of the server's English."""
     path = commune / "plan" / "tasks.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("timeline: Thường xuyên", "timeline: sớm nhất", 1).replace("lead: cong-an-xa", "lead: cong-an", 1)
+    for old, new in (("lead: cong-an-xa", "lead: cong-an"), ('id: "1.2"', 'id: "1.2 mới"'),
+                     ("output: Số tài khoản", "ouput: Số tài khoản")):
+        assert old in text, old
+        text = text.replace(old, new, 1)
     diagnostics = _open(server, path, text, expect_problems=True)
     messages = [d["message"] for d in diagnostics]
     lines = text.splitlines()
-    bad_timeline = next(i for i, line in enumerate(lines) if "timeline: sớm nhất" in line)
-    bad_lead = next(i for i, line in enumerate(lines) if "lead: cong-an" in line)
     by_line = {d["range"]["start"]["line"]: d["message"] for d in diagnostics}
-    assert "«Thời gian thực hiện»: phải là một trong các dạng" in by_line[bad_timeline], messages
-    assert "không có trong danh mục" in by_line[bad_lead], messages
+
+    def line_of(needle: str) -> int:
+        return next(i for i, line in enumerate(lines) if needle in line)
+
+    assert "không có trong danh mục" in by_line[line_of("lead: cong-an")], messages
+    assert by_line[line_of('id: "1.2 mới"')].startswith("«Mã định danh»: mã chỉ gồm chữ thường"), messages
+    assert any(m.startswith("«Nhiệm vụ»") and "chỉ dùng các khóa" in m for m in messages), messages
     for message in messages:
-        assert "Value is not accepted" not in message and "does not match the pattern" not in message, message
+        for english in ("Value is not accepted", "does not match the pattern", "is not allowed", "Missing property",
+                        "Incorrect type"):
+            assert english not in message, message
 
 
 def _completion_labels(server: LanguageServer, path: Path, text: str, line: int, character: int) -> list[str]:
