@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+import kehoach
+
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ROOT / "src" / "kehoach" / "scaffold_files"
 GITHUB = FILES / "dot-github" / "workflows" / "kehoach.yml"
@@ -59,11 +61,11 @@ DOCUMENTED = {
     "calendar": (None, 1, {"-o": True, "--out": True}),
     "templates": ("check", 1, {"--plan": True, "--format": True}),
     "diff": (None, 2, {"--format": True, "--plan-path": True}),
-    "schema": (None, 0, {"--out": True, "--plan": True}),
+    "schema": (None, 0, {"--out": True, "--plan": True, "--check": False, "--plain": False}),
     "docx2text": (None, 1, {}),
-    "new": (None, 1, {"--level": True}),
+    "new": (None, 1, {"--level": True, "--source": True, "--from": True, "--no-git": False}),
 }
-FORMATS = {"validate": {"text", "json"}, "templates": {"text", "json"}, "diff": {"markdown", "json"}}
+FORMATS = {"validate": {"text", "json", "github", "gitlab"}, "templates": {"text", "json"}, "diff": {"markdown", "json"}}
 APT_PACKAGES = {"libreoffice-writer-nogui", "fonts-liberation2"}
 
 
@@ -157,8 +159,8 @@ def check_command(argv: list[str], *, allow_echo: bool = False) -> None:
         if argv[1] == "install":
             packages = {a for a in argv[2:] if not a.startswith("-")}
             assert packages <= APT_PACKAGES, f"unexpected packages: {packages - APT_PACKAGES}"
-    elif head == "echo" and allow_echo:
-        pass
+    elif head in ("echo", "cat", "true", "{", "}", "mkdir", "cp") and allow_echo:
+        pass  # shell plumbing of a summary or a Pages folder
     else:
         pytest.fail(f"a recipe runs an unexpected command: {argv}")
 
@@ -180,9 +182,15 @@ def test_command_checker_rejects_undocumented_commands():
 # -- GitHub Actions -------------------------------------------------------------------
 
 
+def _rendered(name: str, source=None) -> str:
+    """A recipe as ``kehoach new`` writes it (placeholders filled)."""
+    from kehoach.scaffold import Source, repo_files
+    return repo_files("huyen", source=source or Source()).get(name).decode("utf-8")
+
+
 @pytest.fixture(scope="module")
 def workflow() -> dict:
-    return yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+    return yaml.safe_load(_rendered(".github/workflows/kehoach.yml"))
 
 
 def _triggers(workflow: dict) -> dict:
@@ -202,7 +210,7 @@ def _uses(job: dict, action: str) -> dict:
 def test_github_workflow_triggers(workflow):
     on = _triggers(workflow)
     assert "pull_request" in on
-    assert on["push"] == {"tags": ["v*"]}
+    assert on["push"] == {"branches": ["main"], "tags": ["v*"]}
     assert workflow["permissions"] == {"contents": "read"}
 
 
@@ -211,7 +219,7 @@ def test_github_workflow_run_lines_call_only_documented_commands(workflow):
     assert lines
     for run in lines:
         for argv in _commands(run):
-            check_command(argv)
+            check_command(argv, allow_echo="GITHUB_STEP_SUMMARY" in run)
 
 
 def test_github_pull_request_job(workflow):
@@ -221,9 +229,15 @@ def test_github_pull_request_job(workflow):
     assert _uses(job, "actions/checkout").get("with", {}).get("fetch-depth") == 0  # base branch for diff
     runs = _runs(job)
     heads = [_commands(r)[0][:2] for r in runs]
-    assert heads == [["python", "-m"], ["kehoach", "validate"], ["kehoach", "build"], ["kehoach", "diff"],
-                     ["python", "ci/post_comment.py"]]
-    assert "-o output" in runs[2]
+    assert heads == [["python", "-m"], ["kehoach", "validate"], ["kehoach", "schema"], ["kehoach", "build"],
+                     ["kehoach", "diff"], ["{"], ["python", "ci/post_comment.py"]]
+    assert runs[1].split() == ["kehoach", "validate", "--format", "github"]  # annotations on the YAML lines
+    assert runs[2].split() == ["kehoach", "schema", "--check"]
+    summary = runs[5]
+    assert "cat diff.md" in summary and '>> "$GITHUB_STEP_SUMMARY"' in summary and "preview/index.html" in summary
+    assert "if" not in next(s for s in job["steps"] if s.get("run") == summary)  # forks get the summary too
+    runs = [r for r in runs if r not in (runs[1], runs[2], summary)]
+    runs.insert(1, "kehoach validate")
     artifact = _uses(job, "actions/upload-artifact")
     assert artifact["with"]["path"].rstrip("/") == "output"
     # the artifact is saved after the build and before the diff
@@ -261,11 +275,24 @@ def test_github_release_job(workflow):
     assert any(Path(zipped).match(pattern) for pattern in files), (zipped, files)
 
 
-def test_github_actions_pinned_to_major_versions(workflow):
+def test_github_actions_pinned_to_commits(workflow):
+    """Every action is pinned to a full commit SHA with its release tag in a comment."""
+    lines = [line.strip() for line in GITHUB.read_text(encoding="utf-8").splitlines() if "uses:" in line]
+    assert len(lines) >= 8
+    for line in lines:
+        assert re.fullmatch(r"(- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+", line), line
     for job in workflow["jobs"].values():
-        for step in job["steps"]:
+        for step in job.get("steps", []):
             if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), step["uses"]
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+
+
+def test_github_pages_jobs(workflow):
+    build, deploy = workflow["jobs"]["trang-xem-truoc"], workflow["jobs"]["xuat-ban-trang"]
+    assert "refs/heads/main" in build["if"]
+    assert _uses(build, "actions/upload-pages-artifact")["with"]["path"] == "output/preview/"
+    assert deploy["needs"] == "trang-xem-truoc" and deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
 
 
 # -- GitLab CI ------------------------------------------------------------------------
@@ -273,7 +300,7 @@ def test_github_actions_pinned_to_major_versions(workflow):
 
 @pytest.fixture(scope="module")
 def pipeline() -> dict:
-    return yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    return yaml.safe_load(_rendered(".gitlab-ci.yml"))
 
 
 def _jobs(pipeline: dict) -> dict:
@@ -283,7 +310,7 @@ def _jobs(pipeline: dict) -> dict:
 
 def test_gitlab_pipeline_structure(pipeline):
     jobs = _jobs(pipeline)
-    assert set(jobs) == {"kiem-tra", "binh-luan", "van-ban-pdf", "phat-hanh"}
+    assert set(jobs) == {"kiem-tra", "binh-luan", "pages", "van-ban-pdf", "phat-hanh"}
     for name, job in jobs.items():
         assert job["stage"] in pipeline["stages"], name
         for needed in job.get("needs", []):
@@ -297,15 +324,22 @@ def test_gitlab_script_lines_call_only_documented_commands(pipeline):
     for name, job in _jobs(pipeline).items():
         for line in job["script"]:
             for argv in _commands(line):
-                check_command(argv, allow_echo=(name == "phat-hanh"))
+                if argv[0] == "glab":
+                    assert name == "phat-hanh" and argv[1] in ("auth", "release"), argv
+                    continue
+                check_command(argv, allow_echo=(name in ("phat-hanh", "pages", "kiem-tra")))
 
 
 def test_gitlab_merge_request_jobs(pipeline):
     check = pipeline["kiem-tra"]
     assert "merge_request_event" in check["rules"][0]["if"]
     heads = [_commands(line)[0][:2] for line in check["script"]]
-    assert heads == [["python", "-m"], ["kehoach", "validate"], ["kehoach", "build"], ["kehoach", "diff"]]
-    diff_line = check["script"][3]
+    assert heads == [["python", "-m"], ["kehoach", "validate"], ["kehoach", "validate"], ["kehoach", "schema"],
+                     ["kehoach", "build"], ["kehoach", "diff"], ["cat", "diff.md"]]
+    assert _redirect_target(check["script"][1].replace(" || true", "")) == "gl-code-quality.json"
+    assert check["artifacts"]["reports"]["codequality"] == "gl-code-quality.json"
+    assert check["artifacts"]["when"] == "always"
+    diff_line = check["script"][5]
     assert '"$CI_MERGE_REQUEST_DIFF_BASE_SHA" HEAD --format markdown' in diff_line
     produced = _redirect_target(diff_line)
     assert produced in check["artifacts"]["paths"] and "output/" in check["artifacts"]["paths"]
@@ -325,9 +359,9 @@ def test_gitlab_tag_jobs(pipeline):
     assert build["artifacts"]["paths"] == ["output/"] and build["artifacts"]["expire_in"] == "never"
     release = pipeline["phat-hanh"]
     assert release["needs"] == ["van-ban-pdf"]
-    assert release["release"]["tag_name"] == "$CI_COMMIT_TAG"
-    link = release["release"]["assets"]["links"][0]["url"]
-    assert link.endswith("download?job=van-ban-pdf")
+    assert "release-cli" not in release["image"] and release["image"].startswith("registry.gitlab.com/gitlab-org/cli")
+    script = " ".join(release["script"])
+    assert 'glab release create "$CI_COMMIT_TAG"' in script and "download?job=van-ban-pdf" in script
 
 
 # -- pre-commit -------------------------------------------------------------------------
@@ -335,7 +369,8 @@ def test_gitlab_tag_jobs(pipeline):
 
 def test_pre_commit_hook_definition():
     hooks = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
-    assert [h["id"] for h in hooks] == ["kehoach-validate"]
+    assert [h["id"] for h in hooks] == ["kehoach-validate", "kehoach-schema-check"]
+    assert hooks[1]["entry"] == "kehoach schema --check" and hooks[1]["pass_filenames"] is False
     hook = hooks[0]
     assert hook["entry"] == "kehoach validate"
     assert hook["language"] == "python"
@@ -350,13 +385,21 @@ def test_pre_commit_hook_definition():
         check_command(argv)
 
 
-def test_scaffold_pre_commit_config_uses_the_published_hook():
-    config = yaml.safe_load((FILES / "dot-pre-commit-config.yaml").read_text(encoding="utf-8"))
-    published = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))[0]
-    (hook,) = [h for repo in config["repos"] for h in repo["hooks"]]
-    assert hook["id"] == published["id"]
-    for key in ("entry", "files", "pass_filenames"):
-        assert hook[key] == published[key], key
+def test_scaffold_pre_commit_config_uses_the_published_hooks():
+    from kehoach.scaffold import Source
+
+    published = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
+    local = yaml.safe_load(_rendered(".pre-commit-config.yaml"))
+    hooks = [h for repo in local["repos"] for h in repo["hooks"]]
+    assert [h["id"] for h in hooks] == [h["id"] for h in published]
+    for hook, original in zip(hooks, published):
+        for key in ("entry", "files", "pass_filenames", "language"):
+            assert hook[key] == original[key], key
+        assert hook["additional_dependencies"] == [f"kehoach=={kehoach.__version__}"]
+    remote = yaml.safe_load(_rendered(".pre-commit-config.yaml", Source("git", "https://git.example.vn/kehoach")))
+    (repo,) = remote["repos"]
+    assert repo["repo"] == "https://git.example.vn/kehoach" and repo["rev"] == f"v{kehoach.__version__}"
+    assert [h["id"] for h in repo["hooks"]] == [h["id"] for h in published]
 
 
 # -- post_comment.py: pure logic ---------------------------------------------------------
@@ -647,11 +690,12 @@ def test_comment_body_from_kehoach_diff(tmp_path, capsys):
 def test_ci_recipes_doc_matches_the_recipes():
     doc = (ROOT / "docs" / "ci-recipes.md").read_text(encoding="utf-8")
     github, gitlab = GITHUB.read_text(encoding="utf-8"), GITLAB.read_text(encoding="utf-8")
-    for name in ("KEHOACH_PIP", "KEHOACH_GITLAB_TOKEN", "CI_MERGE_REQUEST_DIFF_BASE_SHA", "fetch-depth: 0",
+    for name in ("--source", "KEHOACH_GITLAB_TOKEN", "--format github", "--format gitlab", "GITHUB_STEP_SUMMARY",
+                 "upload-pages-artifact", "codequality", "glab release create", "CI_MERGE_REQUEST_DIFF_BASE_SHA", "fetch-depth: 0",
                  "pull-requests: write", "contents: write", "van-ban-pdf", "binh-luan"):
         assert name in doc, name
         assert name in github or name in gitlab, name
     assert pc.MARKER in doc
     (example,) = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", doc, re.S)]
-    published = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))[0]
-    assert example["repos"][0]["hooks"][0]["id"] == published["id"]
+    published = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
+    assert [h["id"] for h in example["repos"][0]["hooks"]] == [h["id"] for h in published]

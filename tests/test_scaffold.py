@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 import kehoach
+import kehoach.schema_export
 from kehoach import cli
 from kehoach.scaffold import (
     LEVELS, configure_parser, new_plan_repo, repo_files, run, scaffold_dir, template_values,
@@ -21,7 +22,7 @@ from kehoach.scaffold import (
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 28)
 EXPECTED = {
-    "README.md", ".gitignore", ".gitattributes", ".pre-commit-config.yaml", ".gitlab-ci.yml",
+    "README.md", "HUONG-DAN.md", "MA-LOI.md", ".gitignore", ".gitattributes", ".pre-commit-config.yaml", ".gitlab-ci.yml",
     ".github/workflows/kehoach.yml", ".vscode/settings.json", ".vscode/extensions.json", "ci/post_comment.py",
     "plan/plan.yaml", "plan/agencies.yaml", "plan/tasks.yaml",
     "schemas/common.schema.json", "schemas/plan.schema.json", "schemas/agencies.schema.json",
@@ -73,9 +74,10 @@ def test_exported_schemas_carry_the_new_registry(repo):
     plan = kehoach.load_plan(target / "plan")
     ref = json.loads((target / "schemas" / "common.schema.json").read_text(encoding="utf-8"))["definitions"]["ref"]
     assert ref["enum"] == list(plan.registry.agencies) + list(plan.registry.groups)
+    plain = kehoach.schema_export.schema_texts()
     for name in ("plan", "agencies", "tasks", "return"):
         exported = (target / "schemas" / f"{name}.schema.json").read_bytes()
-        assert exported == (kehoach.resources.schema_dir() / f"{name}.schema.json").read_bytes()
+        assert exported == plain[f"{name}.schema.json"]
 
 
 def test_issuer_and_signer_wording_per_level(repo):
@@ -120,25 +122,30 @@ def test_a_handful_of_tasks_in_two_groups(repo):
     assert plan.reporting.open  # a period is open, so report templates are built at once
 
 
-def test_ci_files_are_copies_of_the_package_data(repo):
+def test_ci_files_are_the_package_data_with_the_source_filled_in(repo):
     _, target, _ = repo
     source = scaffold_dir()
+    assert (target / "ci/post_comment.py").read_bytes() == (source / "ci/post_comment.py").read_bytes()
     for copied, original in ((".github/workflows/kehoach.yml", "dot-github/workflows/kehoach.yml"),
-                             (".gitlab-ci.yml", "dot-gitlab-ci.yml"), ("ci/post_comment.py", "ci/post_comment.py"),
-                             (".pre-commit-config.yaml", "dot-pre-commit-config.yaml")):
-        assert (target / copied).read_bytes() == (source / original).read_bytes(), copied
+                             (".gitlab-ci.yml", "dot-gitlab-ci.yml"), (".pre-commit-config.yaml", "dot-pre-commit-config.yaml"),
+                             ("README.md", "README.md")):
+        written = (target / copied).read_text(encoding="utf-8")
+        assert "@@" in (source / original).read_text(encoding="utf-8") and "@@" not in written, copied
+    assert f'python -m pip install "kehoach=={kehoach.__version__}"' in (target / ".gitlab-ci.yml").read_text(encoding="utf-8")
     workflow = yaml.safe_load((target / ".github/workflows/kehoach.yml").read_text(encoding="utf-8"))
     assert workflow["jobs"]
 
 
 def test_git_and_editor_files(repo):
     _, target, _ = repo
-    assert "output/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()
+    ignored = (target / ".gitignore").read_text(encoding="utf-8").splitlines()
+    for folder in ("output/", "lich/", "public/", "diff.md", "gl-code-quality.json"):  # every output the docs name
+        assert folder in ignored, folder
     attributes = (target / ".gitattributes").read_text(encoding="utf-8")
     assert "*.docx diff=docx" in attributes.splitlines()
     assert 'git config diff.docx.textconv "kehoach docx2text"' in attributes
     config = yaml.safe_load((target / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    assert [h["id"] for r in config["repos"] for h in r["hooks"]] == ["kehoach-validate"]
+    assert [h["id"] for r in config["repos"] for h in r["hooks"]] == ["kehoach-validate", "kehoach-schema-check"]
     assert json.loads((target / ".vscode/extensions.json").read_text())["recommendations"] == ["redhat.vscode-yaml"]
     settings = json.loads((target / ".vscode/settings.json").read_text())
     assert settings["[yaml]"]["editor.insertSpaces"] is True
@@ -159,7 +166,10 @@ def test_cli_validate_and_build_use_the_default_folders(repo, monkeypatch, tmp_p
     _, target, _ = repo
     monkeypatch.chdir(target)
     assert cli.main(["validate"]) == 0
-    assert "0 cảnh báo" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "cảnh báo" in captured.out
+    warnings = captured.err.splitlines()
+    assert warnings and all(" KH120 cảnh báo: " in line for line in warnings)  # only the THAY placeholders
     assert cli.main(["build", "-o", str(tmp_path / "output")]) == 0
 
 

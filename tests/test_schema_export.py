@@ -1,5 +1,6 @@
-"""Schemas exported for editors: plain copies, or with the plan's agency enum,
-resolving offline through their relative ``$id``s."""
+"""Schemas exported for editors: Vietnamese messages and completion added to
+kehoach's own, optionally the plan's agency enum; no ``$id``, every ``$ref``
+relative, so they resolve offline next to the schema file."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def _offline_validators(folder: Path) -> dict[str, jsonschema.Draft7Validator]:
         raise NoSuchResource(ref=uri)
 
     registry = Registry(retrieve=refuse).with_resources(
-        (s["$id"], DRAFT7.create_resource(s)) for s in schemas.values())
+        (name, DRAFT7.create_resource(s)) for name, s in schemas.items())
     return {name: jsonschema.Draft7Validator(s, registry=registry) for name, s in schemas.items()}
 
 
@@ -56,21 +57,36 @@ def _errors(validator, data) -> list[str]:
     return out
 
 
-def test_plain_export_is_a_byte_copy(tmp_path):
+def _without_editor_keywords(node):
+    """A schema with the keywords only editors read removed."""
+    if isinstance(node, dict):
+        return {k: _without_editor_keywords(v) for k, v in node.items()
+                if k not in ("markdownDescription", "errorMessage", "patternErrorMessage", "defaultSnippets",
+                             "examples", "enumDescriptions")}
+    if isinstance(node, list):
+        return [_without_editor_keywords(v) for v in node]
+    return node
+
+
+def test_plain_export_is_the_source_plus_editor_keywords(tmp_path):
     written = export_schemas(tmp_path / "schemas")
     source = sorted(schema_dir().glob("*.schema.json"))
     assert sorted(p.name for p in written) == [p.name for p in source]
     assert len(written) == 5
     for path in source:
-        assert (tmp_path / "schemas" / path.name).read_bytes() == path.read_bytes(), path.name
+        exported = json.loads((tmp_path / "schemas" / path.name).read_text(encoding="utf-8"))
+        original = json.loads(path.read_text(encoding="utf-8"))
+        assert exported != original, path.name
+        assert _without_editor_keywords(exported) == _without_editor_keywords(original), path.name
 
 
 def test_export_with_plan_adds_the_agency_enum(tmp_path, plan):
     written = export_schemas(tmp_path, plan)
     assert {p.name for p in written} == {p.name for p in schema_dir().glob("*.schema.json")}
+    plain = schema_texts()
     for path in written:
-        if path.name != COMMON:  # everything but common.schema.json is untouched
-            assert path.read_bytes() == (schema_dir() / path.name).read_bytes(), path.name
+        if path.name != COMMON:  # everything but common.schema.json is as in the plain export
+            assert path.read_bytes() == plain[path.name], path.name
     common = json.loads((tmp_path / COMMON).read_text(encoding="utf-8"))
     ref = common["definitions"]["ref"]
     ids = list(plan.registry.agencies) + list(plan.registry.groups)
@@ -87,17 +103,17 @@ def test_export_with_plan_adds_the_agency_enum(tmp_path, plan):
     assert ref["pattern"] == "^[a-z0-9]+([.-][a-z0-9]+)*$" and ref["title"] == "Mã cơ quan hoặc nhóm"
     assert "kehoach schema --out schemas" in ref["description"]
     # the refs list and every other definition are unchanged
-    original = json.loads((schema_dir() / COMMON).read_text(encoding="utf-8"))
+    original = json.loads(plain[COMMON])
     for name, definition in original["definitions"].items():
         if name != "ref":
             assert common["definitions"][name] == definition, name
 
 
-def test_exported_ids_stay_relative_and_every_ref_resolves(tmp_path, plan):
+def test_exported_schemas_have_no_id_and_every_ref_resolves(tmp_path, plan):
     export_schemas(tmp_path, plan)
     for path in tmp_path.glob("*.schema.json"):
         schema = json.loads(path.read_text(encoding="utf-8"))
-        assert schema["$id"] == path.name
+        assert "$id" not in path.read_text(encoding="utf-8")
         assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
         for ref in re.findall(r'"\$ref":\s*"([^"]+)"', path.read_text(encoding="utf-8")):
             file, _, pointer = ref.partition("#")
@@ -119,7 +135,7 @@ def test_exported_schemas_accept_the_plan_offline_and_catch_unknown_agencies(tmp
     tasks = yaml.safe_load((PLAN / "tasks.yaml").read_text(encoding="utf-8"))
     tasks["groups"][0]["tasks"][0]["lead"] = "phong-tuphap"
     problems = _errors(enum["tasks.schema.json"], tasks)
-    assert len(problems) == 1 and "'phong-tuphap' is not one of" in problems[0]
+    assert len(problems) == 1 and "'phong-tuphap' is not one of" in problems[0]  # jsonschema's own words
     assert _errors(plain["tasks.schema.json"], tasks) == []  # the plain schemas only check the shape
 
 
@@ -165,9 +181,9 @@ def test_run_without_a_plan_folder_exports_plain_schemas(tmp_path, monkeypatch, 
     monkeypatch.chdir(tmp_path)
     assert run(_args()) == 0  # defaults: --plan plan (absent), --out schemas
     assert "không kèm danh sách mã cơ quan" in capsys.readouterr().out
-    assert (tmp_path / "schemas" / COMMON).read_bytes() == (schema_dir() / COMMON).read_bytes()
+    assert (tmp_path / "schemas" / COMMON).read_bytes() == schema_texts()[COMMON]
     assert run(_args("--plain", "--plan", str(PLAN), "--out", "p")) == 0
-    assert (tmp_path / "p" / COMMON).read_bytes() == (schema_dir() / COMMON).read_bytes()
+    assert (tmp_path / "p" / COMMON).read_bytes() == schema_texts()[COMMON]
 
 
 def test_run_with_a_broken_registry_writes_nothing(tmp_path, plan_copy, capsys):

@@ -818,7 +818,7 @@ def test_manifest_entries(late_out, plan):
     assert kinds.count("report-template") == len(expected_agencies(plan, PERIOD))
     assert kinds.count("consolidated-report") == 3
     assert kinds.count("calendar") == len(plan.agencies_with_tasks()) + 1  # calendars: agencies with deadlines
-    assert kinds.count("preview") == 1
+    assert kinds.count("preview") == 2  # ke-hoach.md and preview/index.html
 
 
 def test_period_given_twice_builds_each_document_once(root):

@@ -25,6 +25,7 @@ from .consolidate import Consolidation, consolidate
 from .diagnostics import has_errors
 from .documents import calendar, consolidated, dashboard, letter, preview, report
 from .documents import plan as plan_document
+from .documents import html_preview
 from .model import Plan
 from .periods import Period, open_periods, period, periods
 from .render.package import source_date_epoch
@@ -34,6 +35,7 @@ from .render.engine import render_docx
 from .render.mend import add_footnotes, drop_empty_last_section
 from .templating.body import footnotes_part
 from .resources import data_dir
+from .vi_messages import os_error as _os_error
 
 __all__ = [
     "BuildOptions", "BuildResult", "Document", "build", "calendar_documents", "publish_calendars", "consolidation", "render_consolidated",
@@ -101,7 +103,7 @@ def template_bytes(plan: Plan, name: str) -> bytes:
             return path.read_bytes()
         except OSError as exc:
             raise BuildError([make(str(path), 1, 1, "KH053",
-                                   f"không đọc được mẫu văn bản '{name}': {exc.strerror or exc}")]) from None
+                                   f"không đọc được mẫu văn bản '{name}': {_os_error(exc)}")]) from None
     if plan.style:
         return _generated(tuple(sorted(plan.style.items())))[name]
     return (data_dir("templates") / name).read_bytes()
@@ -143,7 +145,7 @@ def _render(plan: Plan, name: str, context: dict, expect_sections: int) -> bytes
     except RenderCheckError as exc:
         raise BuildError([make(shown, 1, 1, "KH054", str(exc))]) from None
     except Exception as exc:  # a corrupt .docx given as template (zip, XML errors)
-        raise BuildError([make(shown, 1, 1, "KH050", f"không đọc được mẫu văn bản: {type(exc).__name__}: {exc}")]) from None
+        raise BuildError([make(shown, 1, 1, "KH050", f"không đọc được mẫu văn bản: tệp hỏng hoặc không phải .docx ({type(exc).__name__})")]) from None
 
 
 # -- documents ------------------------------------------------------------------------
@@ -307,6 +309,7 @@ def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
             out.append(document)
             if progress:
                 progress(len(out), document)
+    out.append(Document(html_preview.PATH, html_preview.KIND, html_preview.page(plan, out).encode("utf-8")))
     return out
 
 

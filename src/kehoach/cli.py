@@ -48,8 +48,10 @@ class _Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát (show this help)")
 
     def error(self, message):
+        from .vi_messages import argparse_message
+
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: lỗi cách dùng (usage error): {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: lỗi cách dùng (usage error): {argparse_message(message)}\n")
 
 
 def _date_arg(text: str) -> dt.date:
@@ -92,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
                     "các báo cáo của cơ quan trong plan/reports/. Mỗi vấn đề in ra một dòng\n"
                     "'tệp:dòng:cột: MÃ lỗi|cảnh báo: thông báo'.\n(Validate YAML, schemas, cross-references, returns.)")
     _plan_arg(validate)
-    _format_arg(validate)
+    _format_arg(validate, choices=("text", "json", "github", "gitlab"))
 
     build = commands.add_parser(
         "build", help="dựng các văn bản vào thư mục đầu ra (render every document)",
@@ -172,6 +174,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="thư mục đầu ra, mặc định: schemas (output directory)")
     schema.add_argument("--plan", default="plan", metavar="THƯ_MỤC",
                         help="kế hoạch lấy danh mục cơ quan, mặc định: plan; bỏ qua nếu không có")
+    schema.add_argument("--plain", action="store_true",
+                        help="chỉ xuất lược đồ gốc, không kèm danh sách mã cơ quan (plain schemas)")
+    schema.add_argument("--check", action="store_true",
+                        help="không ghi gì, chỉ kiểm tra lược đồ đã cập nhật chưa; mã thoát 1 nếu đã cũ "
+                             "(check that the exported schemas are up to date)")
 
     new = commands.add_parser(
         "new", help="tạo kho kế hoạch mới cho một cấp (scaffold a plan repository)",
@@ -180,6 +187,15 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("target", metavar="THƯ_MỤC", help="thư mục mới, phải trống (new, empty directory)")
     new.add_argument("--level", required=True, choices=["tinh", "huyen", "xa"],
                      help="cấp ban hành: tinh, huyen, xa (administrative level)")
+    new.add_argument("--source", choices=["index", "git", "wheel"], default="index",
+                     help="kho mới cài kehoach từ đâu: index — kho gói của cơ quan (mặc định), git — kho mã nguồn "
+                          "theo thẻ phiên bản, wheel — tệp .whl đặt trong kho (where the repository installs "
+                          "kehoach from)")
+    new.add_argument("--from", dest="source_from", metavar="ĐỊA_CHỈ",
+                     help="địa chỉ kho gói (index, không bắt buộc), địa chỉ kho git (git) hoặc đường dẫn tệp .whl "
+                          "(wheel) (index URL, git URL or wheel path)")
+    new.add_argument("--no-git", action="store_true",
+                     help="không khởi tạo kho git và commit đầu tiên (do not run git init)")
 
     templates = commands.add_parser("templates", help="công cụ cho mẫu văn bản .docx (template tools)",
                                     description="Kiểm tra mẫu văn bản .docx (docxtpl).")
@@ -243,7 +259,11 @@ class _Progress:
 
 def _load(folder: str):
     """Load a plan for a command that needs a valid one; print why not."""
+    from .placeholders import check_placeholders
+
     plan, diagnostics = check_plan(folder)
+    if plan is not None:
+        diagnostics = sorted(diagnostics + check_placeholders(plan.source_dir or folder))
     _Out.problems(diagnostics)
     if plan is None:
         _Out.fail(f"{folder}: kế hoạch không hợp lệ")
@@ -254,13 +274,18 @@ def _load(folder: str):
 
 
 def _validate(args, out: _Out) -> int:
+    from .placeholders import check_placeholders
     from .returns import check_returns
 
     plan, diagnostics = check_plan(args.plan)
     if plan is not None:
-        diagnostics = sorted(diagnostics + check_returns(plan, plan.source_dir))
+        diagnostics = sorted(diagnostics + check_returns(plan, plan.source_dir)
+                             + check_placeholders(plan.source_dir or args.plan))
     if args.format == "json":
         sys.stdout.write(format_json(diagnostics))
+    elif args.format in ("github", "gitlab"):
+        from .annotations import format_github, format_gitlab
+        sys.stdout.write((format_github if args.format == "github" else format_gitlab)(diagnostics))
     else:
         _Out.problems(diagnostics)
     errors = sum(d.is_error for d in diagnostics)
@@ -417,7 +442,8 @@ def _docx2text(args, out: _Out) -> int:
         data = Path(args.file).read_bytes()
         text = docx_text(data, with_styles=args.styles)
     except OSError as exc:
-        _Out.fail(f"không đọc được tệp '{args.file}': {exc.strerror or exc}")
+        from .vi_messages import os_error
+        _Out.fail(f"không đọc được tệp '{args.file}': {os_error(exc)}")
         return EXIT_INVALID
     except ValueError as exc:
         _Out.fail(f"{args.file}: {exc}")
@@ -433,16 +459,19 @@ def _schema(args, out: _Out) -> int:
 
 
 def _new(args, out: _Out) -> int:
-    from .scaffold import new_plan_repo
+    from .scaffold import LEVELS, Source, new_plan_repo
 
     try:
-        written = new_plan_repo(Path(args.target), args.level)
+        source = Source(args.source, args.source_from)
+        written = new_plan_repo(Path(args.target), args.level, source=source, git=not args.no_git)
     except ValueError as exc:
         _Out.fail(str(exc))
         return EXIT_USAGE
-    from .scaffold import LEVELS
-    out.say(f"{args.target}: đã tạo kho kế hoạch cấp {LEVELS[args.level]} ({len(written)} tệp)")
-    out.say(f"tiếp theo: cd {args.target} && kehoach validate && kehoach build")
+    committed = (Path(args.target) / ".git").is_dir()
+    out.say(f"{args.target}: đã tạo kho kế hoạch cấp {LEVELS[args.level]} ({len(written)} tệp"
+            f"{', đã khởi tạo git với commit đầu tiên' if committed else ''}); cài kehoach {source.values()['nguon']}")
+    out.say(f"tiếp theo: đọc {Path(args.target) / 'HUONG-DAN.md'}, thay các chỗ ghi THAY trong plan/*.yaml, "
+            f"rồi cd {args.target} && kehoach validate && kehoach build")
     return EXIT_OK
 
 

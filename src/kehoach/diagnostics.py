@@ -95,6 +95,8 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "KH115": (Severity.ERROR, "nội dung nằm ngoài chỗ được điền", "text outside the places to fill"),
     "KH116": (Severity.WARNING, "thiếu dòng nhiệm vụ trong bảng", "task row missing from the table"),
     "KH117": (Severity.ERROR, "báo cáo không khớp kỳ hoặc cơ quan", "report does not match the period or agency"),
+    # Plan repositories made by `kehoach new`
+    "KH120": (Severity.WARNING, "còn chỗ giữ chỗ THAY của kho mẫu", "placeholder THAY left from the scaffold"),
 }
 
 

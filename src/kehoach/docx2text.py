@@ -37,6 +37,7 @@ import zipfile
 from typing import Iterator, Optional, Sequence
 
 from lxml import etree
+from .vi_messages import os_error as _os_error
 
 __all__ = ["docx_text", "main"]
 
@@ -463,7 +464,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             with open(path, "rb") as fh:
                 data = fh.read()
     except OSError as exc:
-        sys.stderr.write(f"kehoach docx2text: không đọc được tệp '{path}': {exc.strerror or exc}\n")
+        sys.stderr.write(f"kehoach docx2text: không đọc được tệp '{path}': {_os_error(exc)}\n")
         return 1
     try:
         text = docx_text(data, with_styles=with_styles)

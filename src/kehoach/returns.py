@@ -37,6 +37,7 @@ from .load.schema import suggest, validate
 from .load.yamlread import YamlDoc, read_yaml
 from .model import Plan
 from .periods import Period, period, period_problem
+from .vi_messages import os_error as _os_error
 
 __all__ = [
     "REPORTS_DIR", "SCHEMA_COMMENT", "STATUSES", "Figure", "Return", "Summary", "TaskReturn",
@@ -329,7 +330,7 @@ def load_returns(
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as exc:
-        return (), [make(_display(folder), 1, 1, "KH001", f"không đọc được thư mục: {exc.strerror or exc}")]
+        return (), [make(_display(folder), 1, 1, "KH001", f"không đọc được thư mục: {_os_error(exc)}")]
     for entry in entries:
         if entry.name.startswith("."):
             continue  # .gitkeep and editors' temporary files

@@ -1,19 +1,28 @@
-"""Export kehoach's JSON Schemas for editors, optionally with the plan's agency list.
+"""Export kehoach's JSON Schemas for editors and standard tools.
 
-The schemas in ``schemas/`` accept any well-formed id wherever an agency or a
-group is referenced (``definitions/ref`` of ``common.schema.json``); kehoach
-checks the ids against ``agencies.yaml`` itself.  An editor cannot read
-``agencies.yaml``, so :func:`export_schemas` can write a copy of the schemas
-whose ``ref`` also carries an ``enum`` of the registry's agency and group ids,
-with ``enumDescriptions`` / ``markdownEnumDescriptions`` giving each one's
-Vietnamese name: the YAML language server (VS Code, github.dev) then offers
-the agencies when one types ``lead: `` and flags an unknown id while typing.
+The source schemas in ``schemas/`` are what kehoach validates with.  The
+EXPORTED copy (``kehoach schema --out schemas``, and every repository made by
+``kehoach new``) adds what only editors use, all in Vietnamese:
 
-Every other file is copied byte for byte, and every ``$id`` stays relative
-(``common.schema.json``), so the exported folder resolves its ``$ref``s next to
-itself, offline.  The list goes stale when ``agencies.yaml`` changes: refresh
-it with ``kehoach schema --out schemas``.  kehoach's own validation always
-uses its packaged schemas, never an exported copy.
+* ``markdownDescription`` (hover text) from each ``title``/``description``;
+* ``errorMessage`` / ``patternErrorMessage``, the keywords the YAML language
+  server (VS Code, github.dev) shows instead of its English "Value is not
+  accepted", "Incorrect type", "String does not match the pattern of …";
+* completion: ``defaultSnippets`` and ``examples`` for a task, an agency,
+  ``timeline``, reporting periods; Vietnamese ``enumDescriptions``;
+* optionally (:func:`export_schemas` with a plan or choices) an ``enum`` of
+  the registry's agency and group ids on ``definitions/ref`` of
+  ``common.schema.json``, each with its Vietnamese name, so ``lead: ``
+  completes and an unknown id is flagged while typing.
+
+No schema has an ``$id``: every ``$ref`` is relative (``common.schema.json#/…``)
+and resolves next to the schema file, offline — which is how check-jsonschema,
+ajv and the YAML language server all resolve it.  Validators ignore the added
+keywords, so an exported schema accepts and rejects exactly what the source
+one does.  The agency list goes stale when ``agencies.yaml`` changes:
+``kehoach schema --check`` (and the ``kehoach-schema-check`` pre-commit hook)
+says so, ``kehoach schema --out schemas`` refreshes it.  kehoach's own
+validation always uses its packaged schemas, never an exported copy.
 """
 
 from __future__ import annotations
@@ -30,8 +39,8 @@ from .diagnostics import Diagnostic, format_text, has_errors
 from .model import Plan
 from .resources import schema_dir
 
-__all__ = ["COMMON", "Choice", "choices_from_dir", "choices_from_plan", "configure_parser", "export_schemas",
-           "run", "schema_texts"]
+__all__ = ["COMMON", "Choice", "choices_from_dir", "choices_from_plan", "configure_parser", "editor_schema",
+           "export_schemas", "run", "schema_texts", "stale_schemas"]
 
 COMMON = "common.schema.json"
 _REFRESH = ("Danh sách mã lấy từ agencies.yaml khi xuất lược đồ; sau khi sửa agencies.yaml, chạy lại "
@@ -118,11 +127,179 @@ def choices_from_dir(plan_dir: str | os.PathLike) -> tuple[Optional[list[Choice]
     return out, problems
 
 
+
+# -- what editors show: Vietnamese messages, hover text, completion ------------------------
+
+_TYPE_WORDS = {
+    "string": "một chuỗi chữ", "integer": "một số nguyên", "number": "một số", "boolean": "true hoặc false",
+    "array": "một danh sách (mỗi phần tử một dòng bắt đầu bằng '- ')",
+    "object": "một ánh xạ (các dòng 'khóa: giá trị')", "null": "để trống (null)",
+}
+
+#: messages for the patterns of the source schemas; any other pattern gets a
+#: message built from the field's title and description
+_PATTERN_MESSAGES = {
+    "^[a-z0-9]+([.-][a-z0-9]+)*$":
+        "Mã chỉ gồm chữ thường không dấu, chữ số, dấu gạch ngang hoặc dấu chấm ở giữa "
+        "(ví dụ: phong-y-te, 3.2).",
+    "\\S": "Không được để trống.",
+    "^[^\\n]*\\S[^\\n]*$": "Phải là một dòng chữ, không để trống, không xuống dòng.",
+    "^[^\\n]*$": "Chỉ được một dòng, không xuống dòng.",
+    "^([0-9]{4}|[0-9]{4}-[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|Hằng năm|Thường xuyên)$":
+        "Phải là một trong các dạng: năm (2026), khoảng năm (2026-2030), "
+        "ngày hạn (2026-06-30), \"Hằng năm\" hoặc \"Thường xuyên\".",
+    "^[A-ZĐ][A-ZĐa-z0-9&]*$": "Chữ viết tắt bắt đầu bằng chữ in hoa, không dấu cách (ví dụ: UBND, PYT).",
+    "^[A-ZĐ][A-ZĐa-z]*$": "Ký hiệu loại văn bản bằng chữ in hoa (ví dụ: KH).",
+    "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$":
+        "Ngày dạng YYYY-MM-DD (ví dụ: 2026-03-15), hoặc YYYY-MM khi dự thảo chưa có ngày.",
+    "^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$": "Ngày trong năm dạng MM-DD, ví dụ 06-20 (20 tháng 6).",
+    "^[^\\x00]*$": "Đường dẫn không hợp lệ.",
+}
+_DATE_MESSAGE = "Ngày phải có dạng YYYY-MM-DD, ví dụ 2026-06-30."
+
+#: Vietnamese meaning of enum values that are English words
+_ENUM_WORDS = {"half-year": "kỳ 6 tháng", "annual": "kỳ năm"}
+
+_TIMELINE_SNIPPETS = [
+    {"label": "Thường xuyên", "description": "Nhiệm vụ thực hiện thường xuyên", "body": "Thường xuyên"},
+    {"label": "Hằng năm", "description": "Nhiệm vụ thực hiện hằng năm", "body": "Hằng năm"},
+    {"label": "năm", "description": "Một năm, ví dụ 2026", "body": "${1:2026}"},
+    {"label": "khoảng năm", "description": "Từ năm đến năm, ví dụ 2026-2030", "body": "${1:2026}-${2:2030}"},
+    {"label": "ngày hạn", "description": "Hạn hoàn thành, ví dụ 2026-06-30", "body": "${1:2026}-${2:06}-${3:30}"},
+]
+_PERIOD_SNIPPETS = [
+    {"label": "6 tháng đầu năm", "description": "Kỳ báo cáo 6 tháng, ví dụ 2026-H1", "body": "${1:2026}-H1"},
+    {"label": "cả năm", "description": "Kỳ báo cáo năm, ví dụ 2026", "body": "${1:2026}"},
+]
+_TASK_SNIPPET = {
+    "label": "nhiệm vụ mới", "description": "Một dòng của Phụ lục: mã, nội dung, chủ trì, phối hợp, thời gian, sản phẩm",
+    "body": {"id": "${1:1.1}", "content": "${2:Nội dung nhiệm vụ}", "lead": "${3:ma-co-quan-chu-tri}",
+             "support": ["${4:ma-co-quan-phoi-hop}"], "timeline": "${5:Thường xuyên}", "output": "${6:Sản phẩm}"},
+}
+_GROUP_SNIPPET = {
+    "label": "nhóm nhiệm vụ mới", "description": "Một nhóm nhiệm vụ (dòng La Mã trong Phụ lục) với một nhiệm vụ",
+    "body": {"id": "${1:1}", "title": "${2:Tên nhóm nhiệm vụ}", "tasks": [_TASK_SNIPPET["body"]]},
+}
+_AGENCY_SNIPPET = {
+    "label": "cơ quan mới", "description": "Một cơ quan, đơn vị trong danh mục",
+    "body": {"id": "${1:ma-co-quan}", "name": "${2:Tên đầy đủ của cơ quan}", "short_name": "${3:Tên ngắn}",
+             "kind": "${4:phong-ban}"},
+}
+_AGENCY_GROUP_SNIPPET = {
+    "label": "nhóm cơ quan mới", "description": "Các cơ quan được gọi chung trong văn bản",
+    "body": {"id": "${1:ma-nhom}", "name": "${2:Tên nhóm}", "members": ["${3:ma-co-quan}"]},
+}
+
+#: (schema file, JSON pointer inside it) → keywords added for completion
+_COMPLETION = {
+    ("tasks.schema.json", "/definitions/task/properties/timeline"):
+        {"defaultSnippets": _TIMELINE_SNIPPETS, "examples": ["Thường xuyên", "Hằng năm", "2026", "2026-2030",
+                                                            "2026-06-30"]},
+    ("tasks.schema.json", "/definitions/task"): {"defaultSnippets": [_TASK_SNIPPET]},
+    ("tasks.schema.json", "/definitions/group"): {"defaultSnippets": [_GROUP_SNIPPET]},
+    ("agencies.schema.json", "/definitions/agency"): {"defaultSnippets": [_AGENCY_SNIPPET]},
+    ("agencies.schema.json", "/definitions/group"): {"defaultSnippets": [_AGENCY_GROUP_SNIPPET]},
+    ("plan.schema.json", "/definitions/reporting/definitions/period_id"):
+        {"defaultSnippets": _PERIOD_SNIPPETS, "examples": ["2026-H1", "2026"]},
+    ("return.schema.json", "/properties/period"): {"defaultSnippets": _PERIOD_SNIPPETS},
+}
+
+
+def _quote_list(values: Sequence[Any]) -> str:
+    return ", ".join("null" if v is None else f"'{v}'" for v in values)
+
+
+def _field(node: dict[str, Any]) -> str:
+    return f"«{node['title']}»: " if node.get("title") else ""
+
+
+def _with_field(node: dict[str, Any], message: str) -> str:
+    """``«Title»: message`` (message lower-cased after the colon), or the message alone."""
+    return f"{_field(node)}{message[0].lower()}{message[1:]}" if node.get("title") else message
+
+
+def _enrich_node(node: dict[str, Any]) -> None:
+    """Add the editor keywords to one schema node (in place; children apart)."""
+    title, description = node.get("title"), node.get("description")
+    if (title or description) and "markdownDescription" not in node:
+        node["markdownDescription"] = "\n\n".join(
+            part for part in (f"**{_md(title)}**" if title else None, _md(description) if description else None)
+            if part)
+    if "$ref" in node:          # the referenced definition carries the messages
+        return
+    if "pattern" in node and "patternErrorMessage" not in node:
+        node["patternErrorMessage"] = _with_field(node, _PATTERN_MESSAGES.get(
+            node["pattern"], f"Không đúng dạng quy định. {description or ''}".strip()))
+    if node.get("format") == "date" and "patternErrorMessage" not in node:
+        node["patternErrorMessage"] = _with_field(node, _DATE_MESSAGE)
+    if "errorMessage" in node:
+        return
+    if isinstance(node.get("enum"), list):
+        values = node["enum"]
+        meaning = [f"{v} = {_ENUM_WORDS[v]}" for v in values if v in _ENUM_WORDS]
+        node["errorMessage"] = (_field(node) + f"giá trị không hợp lệ; chọn một trong: {_quote_list(values)}"
+                                + (f" ({'; '.join(meaning)})" if meaning else "") + ".")
+        if meaning and "enumDescriptions" not in node:
+            node["enumDescriptions"] = [_ENUM_WORDS.get(v, "") for v in values]
+        return
+    kind = node.get("type")
+    if kind == "object" and isinstance(node.get("properties"), dict):
+        required = node.get("required") or []
+        parts = [_field(node).rstrip(": ") or "Mục này"]
+        if required:
+            parts.append(f"cần đủ các khóa bắt buộc: {_quote_list(required)}")
+        if node.get("additionalProperties") is False:
+            parts.append(f"chỉ dùng các khóa: {_quote_list(list(node['properties']))}")
+        parts.append(f"phải là {_TYPE_WORDS['object']}")
+        node["errorMessage"] = "; ".join(parts) + "."
+    elif isinstance(kind, str) and kind in _TYPE_WORDS:
+        node["errorMessage"] = f"{_field(node)}phải là {_TYPE_WORDS[kind]}."
+    elif isinstance(kind, list) and all(k in _TYPE_WORDS for k in kind):
+        node["errorMessage"] = f"{_field(node)}phải là {' hoặc '.join(_TYPE_WORDS[k] for k in kind)}."
+
+
+def _walk(node: Any, pointer: str, visit) -> None:
+    if isinstance(node, dict):
+        visit(node, pointer)
+        for key, value in node.items():
+            if key not in ("enum", "examples", "defaultSnippets", "default", "const"):
+                _walk(value, f"{pointer}/{key}", visit)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _walk(value, f"{pointer}/{index}", visit)
+
+
+def _is_schema_node(pointer: str) -> bool:
+    """False for the maps of names (``properties``, ``definitions``) themselves."""
+    last = pointer.rsplit("/", 1)[-1] if pointer else ""
+    return last not in ("properties", "definitions", "patternProperties")
+
+
+def editor_schema(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The exported form of one source schema (a new dict): Vietnamese hover
+    text, error messages and completion for the YAML language server."""
+    out = json.loads(json.dumps(schema))
+
+    def visit(node: dict[str, Any], pointer: str) -> None:
+        if _is_schema_node(pointer):
+            _enrich_node(node)
+            extra = _COMPLETION.get((name, pointer))
+            if extra:
+                for key, value in extra.items():
+                    node.setdefault(key, json.loads(json.dumps(value)))
+
+    _walk(out, "", visit)
+    return out
+
+
 def _with_enum(common: dict[str, Any], choices: Sequence[Choice]) -> dict[str, Any]:
     """``common.schema.json`` with the enum added to ``definitions/ref``."""
     common = json.loads(json.dumps(common))  # deep copy; the input stays untouched
     ref = common["definitions"]["ref"]
     ref["description"] = f"{ref.get('description', '').rstrip()} {_REFRESH}".strip()
+    ref["markdownDescription"] = f"**{_md(ref.get('title', ''))}**\n\n{_md(ref['description'])}"
+    ref["errorMessage"] = ("Mã cơ quan hoặc nhóm không có trong danh mục (agencies.yaml); bấm Ctrl+Space để "
+                           "chọn mã đúng. Nếu vừa thêm cơ quan, chạy 'kehoach schema --out schemas'.")
     ref["enum"] = [c.id for c in choices]
     ref["enumDescriptions"] = [c.description for c in choices]
     ref["markdownEnumDescriptions"] = [c.markdown for c in choices]
@@ -135,18 +312,31 @@ def schema_texts(plan: Optional[Plan] = None, *, choices: Optional[Sequence[Choi
                  source: Optional[Path] = None) -> dict[str, bytes]:
     """File name → content of every exported schema (nothing written).
 
-    ``choices`` overrides the ones taken from ``plan``; with neither, the
-    schemas are kehoach's own, byte for byte."""
+    Each is :func:`editor_schema` of kehoach's own; ``choices`` (or those of
+    ``plan``) add the agency enum to common.schema.json."""
     folder = Path(source) if source else schema_dir()
-    files = {path.name: path.read_bytes() for path in sorted(folder.glob("*.schema.json"))}
-    if COMMON not in files:
+    schemas = {path.name: json.loads(path.read_text(encoding="utf-8"))
+               for path in sorted(folder.glob("*.schema.json"))}
+    if COMMON not in schemas:
         raise FileNotFoundError(f"kehoach: thiếu lược đồ {COMMON} trong {folder}")
     if choices is None and plan is not None:
         choices = choices_from_plan(plan)
-    if choices:
-        common = _with_enum(json.loads(files[COMMON].decode("utf-8")), choices)
-        files[COMMON] = (json.dumps(common, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    files = {}
+    for name, schema in schemas.items():
+        exported = editor_schema(name, schema)
+        if name == COMMON and choices:
+            exported = _with_enum(exported, choices)
+        files[name] = (json.dumps(exported, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
+
+
+def stale_schemas(out_dir: Path, plan: Optional[Plan] = None, *,
+                  choices: Optional[Sequence[Choice]] = None) -> list[str]:
+    """Names of the schema files in ``out_dir`` that are missing or differ from
+    what :func:`export_schemas` would write now (empty: up to date)."""
+    out_dir = Path(out_dir)
+    return [name for name, data in schema_texts(plan, choices=choices).items()
+            if not ((out_dir / name).is_file() and (out_dir / name).read_bytes() == data)]
 
 
 def export_schemas(out_dir: Path, plan: Optional[Plan] = None, *,
@@ -185,6 +375,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
                         help="kế hoạch lấy danh mục cơ quan, mặc định: plan; bỏ qua nếu không có")
     parser.add_argument("--plain", action="store_true",
                         help="chỉ xuất lược đồ gốc, không kèm danh sách mã cơ quan (plain schemas)")
+    parser.add_argument("--check", action="store_true",
+                        help="không ghi gì, chỉ kiểm tra lược đồ trong THƯ_MỤC_RA đã cập nhật chưa; "
+                             "mã thoát 1 nếu đã cũ (check that the exported schemas are up to date)")
     return parser
 
 
@@ -208,20 +401,38 @@ def _choices_for(folder: str) -> tuple[Optional[list[Choice]], int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """``kehoach schema [--out THƯ_MỤC_RA] [--plan THƯ_MỤC] [--plain]``; returns the exit code.
+    """``kehoach schema [--out THƯ_MỤC_RA] [--plan THƯ_MỤC] [--plain] [--check]``; returns the exit code.
 
     A plan with errors elsewhere still gives its agency list (from
     agencies.yaml alone); an agencies.yaml with errors stops with exit 1 and
-    leaves the folder as it was."""
+    leaves the folder as it was.  ``--check`` writes nothing and exits 1 when
+    a schema in the folder is missing or differs from what would be written
+    (agencies added since the last export, a newer kehoach)."""
     choices: Optional[list[Choice]] = None
     if not getattr(args, "plain", False):
         choices, code = _choices_for(getattr(args, "plan", None) or "plan")
         if code:
             return code
+    if getattr(args, "check", False):
+        stale = stale_schemas(Path(args.out), choices=choices or None)
+        for name in stale:
+            sys.stderr.write(f"{Path(args.out) / name}: lược đồ đã cũ hoặc bị thiếu so với danh mục cơ quan và "
+                             f"phiên bản kehoach hiện tại\n")
+        if stale:
+            plan_option = "" if (getattr(args, "plan", None) or "plan") == "plan" else f" --plan {args.plan}"
+            sys.stderr.write(f"kehoach: chạy 'kehoach schema --out {args.out}{plan_option}' để cập nhật lược đồ "
+                             f"rồi commit các tệp đó\n")
+            return 1
+        print(f"{args.out}: lược đồ đã cập nhật")
+        return 0
     try:
         written = export_schemas(Path(args.out), choices=choices or None)
-    except (ValueError, OSError) as exc:
+    except ValueError as exc:
         sys.stderr.write(f"kehoach: {exc}\n")
+        return 1
+    except OSError as exc:
+        from .vi_messages import os_error
+        sys.stderr.write(f"kehoach: không ghi được lược đồ vào '{args.out}': {os_error(exc)}\n")
         return 1
     extra = f", kèm {len(choices)} mã cơ quan và nhóm cho gợi ý" if choices else ""
     print(f"{args.out}: {len(written)} lược đồ{extra}")

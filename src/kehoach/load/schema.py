@@ -1,10 +1,11 @@
 """JSON Schema validation of parsed YAML, with positioned Vietnamese messages.
 
 Schemas are Draft-07 (what the YAML language server in VS Code and github.dev
-understands best).  Each has a relative ``$id`` equal to its file name, so an
-editor resolves ``common.schema.json#/...`` next to the file it loaded and this
-module resolves it from a :class:`referencing.Registry` built from the local
-folder only — never the network.  Validators are built once per process
+understands best).  They carry no ``$id``: a relative ``$ref`` such as
+``common.schema.json#/...`` then resolves next to the schema file itself, which
+is what check-jsonschema, ajv and the YAML language server all do; this module
+resolves it from a :class:`referencing.Registry` keyed by file name, built
+from the local folder only — never the network.  Validators are built once per process
 (re-checking the schema on every call costs ~5×).
 """
 
@@ -49,7 +50,7 @@ def _registry_and_schemas() -> tuple[Registry, dict[str, dict]]:
     for path in sorted(folder.glob("*.schema.json")):
         schemas[path.name] = json.loads(path.read_text(encoding="utf-8"))
     registry = Registry().with_resources(
-        (schema["$id"], DRAFT7.create_resource(schema)) for schema in schemas.values()
+        (name, DRAFT7.create_resource(schema)) for name, schema in schemas.items()
     )
     return registry, schemas
 

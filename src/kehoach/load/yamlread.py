@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from ..vi_messages import os_error, yaml_problem
 from ..diagnostics import Diagnostic, make
 
 #: Largest source file accepted.  A 1,000-task appendix is about 0.5 MB.
@@ -41,25 +42,7 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 
-# libyaml's messages, said in Vietnamese; the original follows in parentheses.
-_YAML_MESSAGES = {
-    "mapping values are not allowed in this context": "không được đặt 'khóa: giá trị' ở đây (thường do thiếu dấu nháy quanh chuỗi có dấu ':' hoặc thụt lề sai)",
-    "could not find expected ':'": "thiếu dấu ':' sau khóa",
-    "did not find expected key": "thụt lề không khớp hoặc thiếu khóa",
-    "did not find expected '-' indicator": "thụt lề của danh sách không khớp",
-    "found character that cannot start any token": "có ký tự không được đứng đầu một giá trị (ví dụ @ hoặc `)",
-    "found unexpected end of stream": "tệp kết thúc khi chuỗi hoặc khối chưa đóng",
-    "found unknown escape character": "ký tự thoát không hợp lệ trong chuỗi nháy kép",
-    "did not find expected node content": "thiếu giá trị",
-    "did not find expected ',' or ']'": "danh sách [...] thiếu dấu ',' hoặc ']'",
-    "did not find expected ',' or '}'": "ánh xạ {...} thiếu dấu ',' hoặc '}'",
-    "found a tab character that violates indentation": "ký tự tab làm sai thụt lề",
-    "block sequence entries are not allowed in this context": "không được bắt đầu danh sách '-' ở đây",
-    "found undefined alias": "bí danh chưa được định nghĩa",
-    "did not find expected alphabetic or numeric character": "sau ký tự * hoặc & phải là tên neo/bí danh; nếu là chữ thường, hãy đặt cả giá trị trong dấu nháy",
-    "did not find expected whitespace or line break": "sau ký tự ! phải là tên thẻ kiểu; nếu là chữ thường, hãy đặt cả giá trị trong dấu nháy",
-    "did not find expected comment or line break": "thừa ký tự sau giá trị (thiếu dấu nháy?)",
-}
+# libyaml's messages are said in Vietnamese by kehoach.vi_messages.yaml_problem.
 
 
 @dataclass
@@ -105,7 +88,7 @@ def read_yaml(file: Path, display: str | None = None) -> tuple[YamlDoc, list[Dia
             return doc, [make(shown, 1, 1, "KH004", f"tệp có {size:,} byte, vượt giới hạn {MAX_BYTES:,} byte")]
         raw = file.read_bytes()
     except OSError as exc:
-        return doc, [make(shown, 1, 1, "KH001", f"không đọc được tệp: {exc.strerror or exc}")]
+        return doc, [make(shown, 1, 1, "KH001", f"không đọc được tệp: {os_error(exc)}")]
     return doc, _parse_bytes(raw, doc)
 
 
@@ -261,7 +244,7 @@ def _build(text: str, doc: YamlDoc) -> list[Diagnostic]:
     except yaml.MarkedYAMLError as exc:
         out.append(_syntax_error(exc, shown))
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives marks
-        out.append(make(shown, 1, 1, "KH010", f"lỗi cú pháp YAML: {exc}"))
+        out.append(make(shown, 1, 1, "KH010", f"lỗi cú pháp YAML: {yaml_problem(getattr(exc, 'problem', None))}"))
 
     if any(d.is_error for d in out):
         return out
@@ -293,9 +276,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (exc.problem or "").strip()
     if "maximum nesting depth" in problem:  # libyaml ≥ 0.2.5 stops deep nesting itself
-        return make(shown, line, col, "KH015", f"dữ liệu lồng quá sâu ({problem})")
-    said = _YAML_MESSAGES.get(problem)
-    message = f"lỗi cú pháp YAML: {said} ({problem})" if said else f"lỗi cú pháp YAML: {problem or exc}"
+        return make(shown, line, col, "KH015", "dữ liệu lồng quá sâu")
+    message = f"lỗi cú pháp YAML: {yaml_problem(problem)}"  # Vietnamese only: a văn thư reads this
     if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
         message += f"; bắt đầu từ dòng {exc.context_mark.line + 1}"
     return make(shown, line, col, "KH010", message)

@@ -51,6 +51,7 @@ from .. import diagnostics
 from ..diagnostics import Diagnostic
 from ..render.checks import RenderCheckError, check_docx
 from ..render.jinja import make_environment
+from ..vi_messages import os_error as _os_error
 
 __all__ = ["check_templates", "check_template"]
 
@@ -296,7 +297,7 @@ def check_template(path: Path, context: Mapping[str, Any]) -> list[Diagnostic]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return [diag("KH050", f"không đọc được mẫu văn bản {path.name}: {exc.strerror or exc}")]
+        return [diag("KH050", f"không đọc được mẫu văn bản {path.name}: {_os_error(exc)}")]
     try:
         tpl = DocxTemplate(io.BytesIO(data))
         tpl.init_docx()
