@@ -305,7 +305,7 @@ def load_returns(
             hint = f"; đổi tên thành '{entry.stem}.yaml'" if entry.suffix.lower() in (".yml", ".yaml") else ""
             out.append(make(shown, 1, 1, "KH069", f"'{entry.name}' không phải tệp báo cáo .yaml nên không được đọc{hint}"))
             continue
-        doc, problems = read_yaml(entry, shown)
+        doc, problems = read_yaml(entry, shown, root=Path(plan_dir) if reports_dir is None else folder)
         if doc.data is not None:
             problems += validate("return", doc)
             problems += _check(plan, doc, entry.stem, per.id)
