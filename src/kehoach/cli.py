@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ._version import __version__
-from .diagnostics import PlanError, format_json, format_text, has_errors
+from .diagnostics import PlanError, escape, format_json, format_text, has_errors, make
 from .load import check_plan
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -198,7 +198,13 @@ class _Out:
 
     @staticmethod
     def fail(text: str) -> None:
-        sys.stderr.write(f"kehoach: {text}\n")
+        sys.stderr.write("".join(f"kehoach: {escape(line)}\n" for line in str(text).split("\n")))
+
+    @staticmethod
+    def output_problem(out_dir: str, exc: Exception) -> None:
+        """A refused or failed publish, as a diagnostic on the output folder."""
+        code = getattr(exc, "code", "KH096")
+        sys.stderr.write(format_text([make(out_dir, 1, 1, code, str(exc))]))
 
 
 class _Progress:
@@ -279,7 +285,12 @@ def _build(args, out: _Out) -> int:
         _Out.problems(exc.diagnostics)
         _Out.fail(f"không dựng được văn bản; thư mục {args.out} được giữ nguyên")
         return EXIT_INVALID
-    except (PdfError, PublishError) as exc:
+    except PublishError as exc:
+        progress.done()
+        _Out.output_problem(args.out, exc)
+        _Out.fail(f"thư mục {args.out} được giữ nguyên")
+        return EXIT_INVALID
+    except PdfError as exc:
         progress.done()
         _Out.fail(f"{exc}\nthư mục {args.out} được giữ nguyên")
         return EXIT_INVALID
@@ -326,8 +337,11 @@ def _calendar(args, out: _Out) -> int:
         return EXIT_INVALID
     try:
         documents = publish_calendars(plan, args.out)
+    except PlanError as exc:
+        _Out.problems(exc.diagnostics)
+        return EXIT_INVALID
     except PublishError as exc:
-        _Out.fail(str(exc))
+        _Out.output_problem(args.out, exc)
         return EXIT_INVALID
     out.say(f"{args.out}: {len(documents)} tệp lịch")
     return EXIT_OK
