@@ -133,6 +133,7 @@ def _check_names(docs: dict[str, YamlDoc], found: list[Diagnostic]) -> list[Diag
             problem = name_problem(ident)
             if problem:
                 report(agencies, ("agencies", i, "id"), f"mã cơ quan '{ident}' không dùng được làm tên tệp: {problem}")
+        ids = [(i, ident) for i, ident in ids if name_problem(ident) is None]  # each error once
         index = {ident: i for i, ident in reversed(ids)}
         later = {ident: i for i, ident in ids}
         for first, second in name_collisions(ident for _, ident in ids):

@@ -1,4 +1,4 @@
-"""JSON Schema validation of parsed YAML, with positioned Vietnamese messages.
+r"""JSON Schema validation of parsed YAML, with positioned Vietnamese messages.
 
 Schemas are Draft-07 (what the YAML language server in VS Code and github.dev
 understands best).  Each has a relative ``$id`` equal to its file name, so an

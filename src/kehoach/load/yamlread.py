@@ -1,4 +1,4 @@
-"""Read one YAML file safely, keeping the position of every key and value.
+r"""Read one YAML file safely, keeping the position of every key and value.
 
 Why not ``yaml.safe_load``: it is YAML 1.1 (``no`` becomes False, ``0123``
 becomes 83, an unquoted date becomes ``datetime.date`` or a bare
@@ -261,8 +261,10 @@ def _build(text: str, doc: YamlDoc) -> list[Diagnostic]:
             return unicodedata.normalize("NFC", value)
         return value
 
+    last = None
     try:
         for ev in yaml.parse(text, Loader=yaml.CSafeLoader):
+            last = ev
             mark = (ev.start_mark.line + 1, ev.start_mark.column + 1)
             kind = type(ev)
             if kind is yaml.ScalarEvent:
@@ -321,7 +323,15 @@ def _build(text: str, doc: YamlDoc) -> list[Diagnostic]:
     except _Abort:
         pass
     except yaml.MarkedYAMLError as exc:
-        out.append(_syntax_error(exc, shown))
+        if (type(last) is yaml.ScalarEvent and last.style in ('"', "'")
+                and last.end_mark.line > last.start_mark.line):
+            # A quoted string ran over several lines into the error: the real
+            # mistake is almost always its missing closing quote.
+            out.append(make(shown, last.start_mark.line + 1, last.start_mark.column + 1, "KH010",
+                            f"lỗi cú pháp YAML: chuỗi mở bằng dấu nháy {last.style} ở đây kéo dài tới dòng "
+                            f"{last.end_mark.line + 1}; có thể thiếu dấu nháy đóng ({(exc.problem or '').strip()})"))
+        else:
+            out.append(_syntax_error(exc, shown))
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives marks
         out.append(make(shown, 1, 1, "KH010", f"lỗi cú pháp YAML: {exc}"))
 
@@ -374,8 +384,13 @@ class _TooLong:
 
 def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (exc.problem or "").strip()
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark:
+        # "found unexpected end of stream" at the end of the file: point at the opening quote.
+        m = exc.context_mark
+        return make(shown, m.line + 1, m.column + 1, "KH010",
+                    f"lỗi cú pháp YAML: chuỗi mở bằng dấu nháy ở đây không được đóng ({problem})")
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     if "maximum nesting depth" in problem:  # libyaml ≥ 0.2.5 stops deep nesting itself
         return make(shown, line, col, "KH015", f"dữ liệu lồng quá sâu ({problem})")
     said = _YAML_MESSAGES.get(problem)
