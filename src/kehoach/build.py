@@ -372,6 +372,8 @@ def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool = Fals
     except OSError as exc:
         raise PublishError(f"Không tạo được thư mục chứa {out_dir}: {exc.strerror or exc}.") from None
     with output_lock(out):
+        for per in (options or BuildOptions()).periods(plan):  # bad returns fail before any rendering
+            consolidation(plan, per, (options or BuildOptions()).today())
         documents = render_documents(plan, options, progress)
         if pdf:
             documents += _pdfs(documents)

@@ -306,6 +306,16 @@ def load_returns(
             out.append(make(shown, 1, 1, "KH069", f"'{entry.name}' không phải tệp báo cáo .yaml nên không được đọc{hint}"))
             continue
         doc, problems = read_yaml(entry, shown, root=Path(plan_dir) if reports_dir is None else folder)
+        items = doc.data.get("tasks") if isinstance(doc.data, dict) else None
+        if isinstance(items, list) and len(items) > len(plan.tasks):
+            # Cheap bound before the schema: a return answers each task at most
+            # once, and validating 20,000 copies would take seconds.
+            line, col = doc.where(("tasks",), key=True)
+            problems.append(make(shown, line, col, "KH024",
+                                 f"'tasks' có {len(items):,} mục, nhiều hơn số nhiệm vụ của kế hoạch "
+                                 f"({len(plan.tasks)}); mỗi nhiệm vụ chỉ ghi một lần"))
+            out += problems
+            continue
         if doc.data is not None:
             problems += validate("return", doc)
             problems += _check(plan, doc, entry.stem, per.id)

@@ -52,7 +52,7 @@ class Case:
     build_exit: int = 1
     env: dict = field(default_factory=dict)
     out: Optional[str] = None             # -o argument (default: out)
-    literal: Optional[str] = None         # text that must appear exactly once in the plan .docx
+    literal: Any = None                   # text (or texts) that must appear exactly once in the plan .docx
     template_time: Optional[float] = None # sandbox time limit for this case
 
 
@@ -120,7 +120,10 @@ CASES: list[Case] = [
     Case("twenty-thousand-return-entries", [("return", "phong-y-te"),
                                             ("replace", "reports/2025-H1/phong-y-te.yaml", "tasks:\n",
                                              "tasks:\n" + "  - {task: '1.2', status: null}\n" * 20000)],
-         "KH067", "reports/2025-H1/phong-y-te.yaml", None),
+         "KH024", "reports/2025-H1/phong-y-te.yaml", ("tasks:\n", 0)),
+    Case("anchor-without-alias", [("replace", "plan.yaml", "level: huyen", "level: &l huyen")], "KH012", "plan.yaml",
+         ("level: &l", 7)),
+    Case("decimal-too-many-digits", [style("  body_size: 13.0000000000000000001")], "KH091", "plan.yaml", ("body_size: 1", 11)),
     # -- style values the schema accepts ---------------------------------------------
     Case("style-huge-page-width", [style("  page_width_mm: 1000000000")], "KH094", "plan.yaml", ("page_width_mm: 1", 15)),
     Case("style-margin-500", [style("  margin_left_mm: 500")], "KH094", "plan.yaml", ("margin_left_mm: 5", 16)),
@@ -163,6 +166,8 @@ CASES: list[Case] = [
          "KH033", "tasks.yaml", ('timeline: "2030', 10)),
     Case("timeline-outside-years", [("replace", "tasks.yaml", 'timeline: "2025"', 'timeline: "2040"')],
          "KH033", "tasks.yaml", ('timeline: "2040', 10)),
+    Case("timeline-impossible-date", [("replace", "tasks.yaml", 'timeline: "2025"', 'timeline: "2025-02-30"')],
+         "KH034", "tasks.yaml", ('timeline: "2025-02', 10)),
     Case("reversed-plan-years", [("replace", "plan.yaml", "  to: 2030", "  to: 2024")], "KH036", "plan.yaml", ("to: 2024", 4)),
     # -- references ------------------------------------------------------------------
     Case("unknown-agency", [("replace", "tasks.yaml", "lead: phong-tu-phap", "lead: phong-tu-phapp")],
@@ -220,6 +225,13 @@ CASES: list[Case] = [
          "KH091", "reports/2025-H1/bhxh.yaml", ("value: 999", 7)),
     Case("return-file-name-newline", [("return", "phong-y-te"), ("write", "reports/2025-H1/x\nplan:1:1: KH000 lỗi: giả.yaml", "")],
          None, None, None),
+    Case("reports-folder-symlink-outside", [("mkdir", "reports"), ("symlink", "reports/2025-H1", "{outside}")],
+         "KH093", "reports/2025-H1/secret.yaml", (1, 1)),
+    Case("return-dev-null", [("mkdir", "reports/2025-H1"), ("symlink", "reports/2025-H1/bhxh.yaml", "/dev/null")],
+         "KH093", "reports/2025-H1/bhxh.yaml", (1, 1)),
+    Case("return-duplicate-key", [("return", "bhxh"), ("replace", "reports/2025-H1/bhxh.yaml", "agency: bhxh\n",
+                                                         "agency: bhxh\nagency: bhxh\n")],
+         "KH011", "reports/2025-H1/bhxh.yaml", ("agency: bhxh\nagency", 13)),
     # -- output location -------------------------------------------------------------
     Case("out-inside-plan-reports", [("return", "phong-y-te")], "KH096", "out", None, validate_exit=0, out="plan/reports"),
     Case("out-below-a-file", [], "KH096", "out", None, validate_exit=0, out="outside/secret.yaml/out"),
@@ -229,14 +241,19 @@ CASES: list[Case] = [
     Case("epoch-year-10000", [], "KH095", "env", None, validate_exit=0, env={"SOURCE_DATE_EPOCH": "253402300800"}),
     Case("epoch-not-a-number", [], "KH095", "env", None, validate_exit=0, env={"SOURCE_DATE_EPOCH": "2025-01-01"}),
     # -- text that looks like code: accepted, printed literally ----------------------
-    Case("looks-like-jinja", task_content("'Nhiệm vụ {{ 7*7 }} và {% if true %}x{% endif %} {# c #}'"), None,
-         validate_exit=0, build_exit=0, literal="Nhiệm vụ {{ 7*7 }} và {% if true %}x{% endif %} {# c #}"),
-    Case("looks-like-xml", task_content("'Nhiệm vụ </w:t></w:r><w:r><w:t>chèn &amp; <![CDATA[x]]>'"), None,
-         validate_exit=0, build_exit=0, literal="Nhiệm vụ </w:t></w:r><w:r><w:t>chèn &amp; <![CDATA[x]]>"),
-    Case("looks-like-html-markdown", task_content("'<script>alert(1)</script> **đậm** [liên kết](http://x) | a | b |'"), None,
-         validate_exit=0, build_exit=0, literal="<script>alert(1)</script> **đậm** [liên kết](http://x) \\| a \\| b \\|"),
-    Case("looks-like-icalendar", task_content("|-\n          Nhiệm vụ lịch\n          END:VEVENT\n          END:VCALENDAR\n"
-                                              "          BEGIN:VEVENT"), None, validate_exit=0, build_exit=0),
+    Case("looks-like-code", [
+        *task_content("'Nhiệm vụ {{ 7*7 }} và {% if true %}x{% endif %} {# c #}'"),
+        ("replace", "tasks.yaml", "output: Báo cáo đánh giá thực hiện chính sách và đề xuất gửi Sở Y tế.",
+         "output: 'Sản phẩm </w:t></w:r><w:r><w:t>chèn &amp; <![CDATA[x]]>'"),
+        ("replace", "tasks.yaml", "output: Báo cáo kết quả thực hiện chính sách theo năm học và đề xuất, kiến nghị.",
+         "output: '<script>alert(1)</script> **đậm** [liên kết](http://x) | a | b |'"),
+        ("replace", "tasks.yaml", "output: Kế hoạch truyền thông và báo cáo kết quả Tháng hành động vì trẻ em.",
+         "output: |-\n          Lịch END:VEVENT\n          END:VCALENDAR\n          BEGIN:VEVENT")],
+         None, validate_exit=0, build_exit=0,
+         literal=["Nhiệm vụ {{ 7*7 }} và {% if true %}x{% endif %} {# c #}",
+                  "Sản phẩm </w:t></w:r><w:r><w:t>chèn &amp; <![CDATA[x]]>",
+                  "<script>alert(1)</script> **đậm** [liên kết](http://x) \\| a \\| b \\|",
+                  "END:VCALENDAR"]),
     Case("looks-like-diagnostic", [("replace", "tasks.yaml", "lead: phong-tu-phap",
                                     'lead: "x\\nplan/tasks.yaml:1:1: KH000 lỗi: dòng giả"')],
          "KH023", "tasks.yaml", ('lead: "x', 6)),
