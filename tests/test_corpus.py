@@ -164,7 +164,7 @@ def expected_prefix(case: Case, root: Path) -> str:
     if case.file == "out":
         return f"{escape(case.out or 'out')}:1:1: {case.code} "
     if case.file == "env":
-        return f"SOURCE_DATE_EPOCH:1:1: {case.code} "
+        return "kehoach: lỗi: biến môi trường SOURCE_DATE_EPOCH="
     if case.file.startswith("/"):
         return f"{case.file}:1:1: {case.code} "
     if isinstance(case.at, tuple) and isinstance(case.at[0], str):

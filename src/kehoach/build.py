@@ -31,7 +31,7 @@ from .render.package import source_date_epoch
 from .returns import REPORTS_DIR, load_returns
 from .render import RenderCheckError, convert_to_pdf, publish
 from .render.engine import render_docx
-from .render.publish import PublishError, output_lock
+from .render.publish import PublishError, _os_message, output_lock
 from .resources import data_dir
 from .safety import UnsafeFile, inside, read_regular, repository_root
 from . import sandbox
@@ -82,9 +82,14 @@ MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MAX_EPOCH = 253402300799
 
 
+class SourceDateEpochError(ValueError):
+    """``SOURCE_DATE_EPOCH`` is set to something that is not a usable time."""
+
+
 def check_source_date_epoch() -> None:
-    """Raise :class:`BuildError` (KH095) when ``SOURCE_DATE_EPOCH`` is set but
-    not a whole number of seconds between 1970 and the year 9999."""
+    """Raise :class:`SourceDateEpochError` (Vietnamese message) when
+    ``SOURCE_DATE_EPOCH`` is set but not a whole number of seconds between 1970
+    and the end of the year 9999 (dates in documents have four-digit years)."""
     raw = os.environ.get("SOURCE_DATE_EPOCH")
     if raw is None or not raw.strip():
         return
@@ -94,10 +99,9 @@ def check_source_date_epoch() -> None:
         value = None
     if value is None or not 0 <= value <= MAX_EPOCH:
         shown = raw if len(raw) <= 40 else raw[:40] + "…"
-        raise BuildError([make("SOURCE_DATE_EPOCH", 1, 1, "KH095",
-                               f"biến môi trường SOURCE_DATE_EPOCH='{shown}' không hợp lệ: phải là số giây nguyên "
-                               f"kể từ 1970-01-01 00:00:00 UTC, từ 0 đến {MAX_EPOCH} (năm 9999), "
-                               "ví dụ SOURCE_DATE_EPOCH=1735689600")])
+        raise SourceDateEpochError(
+            f"biến môi trường SOURCE_DATE_EPOCH='{shown}' không hợp lệ: phải là số giây nguyên kể từ "
+            f"1970-01-01 00:00:00 UTC, từ 0 đến {MAX_EPOCH} (năm 9999), ví dụ SOURCE_DATE_EPOCH=1735689600")
 
 
 def check_out_dir(plan: Plan, out_dir: str | os.PathLike) -> None:
@@ -152,7 +156,7 @@ def _render(plan: Plan, name: str, context: dict, expect_sections: int) -> bytes
             return sandbox.render(template, context, expect_sections=expect_sections)
         return render_docx(template, context, expect_sections=expect_sections)
     except sandbox.LimitExceeded as exc:
-        raise BuildError([make(shown, 1, 1, "KH099", str(exc))]) from None
+        raise BuildError([make(shown, 1, 1, "KH097", str(exc))]) from None
     except UndefinedError as exc:
         raise BuildError([make(shown, 1, 1, "KH052", f"mẫu dùng biến không được cung cấp: {exc.message}")]) from None
     except TemplateSyntaxError as exc:
@@ -370,7 +374,7 @@ def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool = Fals
     try:
         Path(os.path.abspath(out)).parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PublishError(f"Không tạo được thư mục chứa {out_dir}: {exc.strerror or exc}.") from None
+        raise PublishError(f"Không tạo được thư mục chứa {out_dir}: {_os_message(exc)}.") from None
     with output_lock(out):
         for per in (options or BuildOptions()).periods(plan):  # bad returns fail before any rendering
             consolidation(plan, per, (options or BuildOptions()).today())

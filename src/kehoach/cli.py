@@ -203,8 +203,11 @@ class _Out:
     @staticmethod
     def output_problem(out_dir: str, exc: Exception) -> None:
         """A refused or failed publish, as a diagnostic on the output folder."""
-        code = getattr(exc, "code", "KH096")
-        sys.stderr.write(format_text([make(out_dir, 1, 1, code, str(exc))]))
+        code = getattr(exc, "code", "KH095")
+        if code is None:  # busy: not a problem of the folder itself
+            _Out.fail(str(exc))
+        else:
+            sys.stderr.write(format_text([make(out_dir, 1, 1, code, str(exc))]))
 
 
 class _Progress:
@@ -264,7 +267,7 @@ def _validate(args, out: _Out) -> int:
 
 
 def _build(args, out: _Out) -> int:
-    from .build import BuildOptions, build
+    from .build import BuildOptions, SourceDateEpochError, build
     from .render import PdfError, PublishError
 
     plan = _load(args.plan)
@@ -280,6 +283,9 @@ def _build(args, out: _Out) -> int:
     progress = _Progress(not out.quiet)
     try:
         result = build(plan, args.out, pdf=args.pdf, options=options, progress=progress)
+    except SourceDateEpochError as exc:
+        _Out.fail(f"lỗi: {exc}; thư mục {args.out} được giữ nguyên")
+        return EXIT_INVALID
     except PlanError as exc:
         progress.done()
         _Out.problems(exc.diagnostics)
@@ -329,7 +335,7 @@ def _report(args, out: _Out) -> int:
 
 
 def _calendar(args, out: _Out) -> int:
-    from .build import publish_calendars
+    from .build import SourceDateEpochError, publish_calendars
     from .render import PublishError
 
     plan = _load(args.plan)
@@ -337,8 +343,8 @@ def _calendar(args, out: _Out) -> int:
         return EXIT_INVALID
     try:
         documents = publish_calendars(plan, args.out)
-    except PlanError as exc:
-        _Out.problems(exc.diagnostics)
+    except SourceDateEpochError as exc:
+        _Out.fail(f"lỗi: {exc}")
         return EXIT_INVALID
     except PublishError as exc:
         _Out.output_problem(args.out, exc)

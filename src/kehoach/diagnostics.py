@@ -83,11 +83,9 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "KH092": (Severity.ERROR, "mã không dùng được làm tên tệp", "id cannot be a file name"),
     "KH093": (Severity.ERROR, "tệp không được phép đọc", "file may not be read"),
     "KH094": (Severity.ERROR, "thông số trình bày ngoài giới hạn", "style value out of bounds"),
-    "KH095": (Severity.ERROR, "SOURCE_DATE_EPOCH không hợp lệ", "invalid SOURCE_DATE_EPOCH"),
-    "KH096": (Severity.ERROR, "không ghi được thư mục đầu ra", "output folder cannot be written"),
-    "KH097": (Severity.ERROR, "thư mục đầu ra đang được dựng bởi lệnh khác", "output folder busy with another build"),
-    "KH098": (Severity.ERROR, "mẫu văn bản nằm ngoài kho kế hoạch", "template folder outside the plan repository"),
-    "KH099": (Severity.ERROR, "dựng mẫu văn bản vượt giới hạn", "template rendering exceeded its limit"),
+    "KH095": (Severity.ERROR, "không ghi được thư mục đầu ra", "output folder cannot be written"),
+    "KH096": (Severity.ERROR, "mẫu văn bản nằm ngoài kho kế hoạch", "template folder outside the plan repository"),
+    "KH097": (Severity.ERROR, "dựng mẫu văn bản vượt giới hạn", "template rendering exceeded its limit"),
 }
 
 

@@ -6,7 +6,7 @@ not from spending: ``{{ 'A' * 300000000 }}`` or three nested loops over the
 tasks take minutes and gigabytes.  :func:`render` therefore renders in a
 forked child that has an address-space cap (``RLIMIT_AS``), is killed after
 :data:`TIME_LIMIT` seconds, and must return at most :data:`OUTPUT_LIMIT` bytes;
-crossing any of them is :class:`LimitExceeded` (KH099).
+crossing any of them is :class:`LimitExceeded` (KH097).
 
 Only the public :func:`kehoach.render.engine.render_docx` is called, so the
 renderer can change freely.  Errors of the template (syntax, undefined

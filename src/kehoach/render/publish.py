@@ -73,13 +73,13 @@ class PublishError(Exception):
 
     ``code`` is the diagnostic code the CLI prints with the output folder."""
 
-    code = "KH096"
+    code = "KH095"
 
 
 class OutputBusy(PublishError):
     """Another build holds the lock of the output folder."""
 
-    code = "KH097"
+    code = None  # a plain message: the folder is fine, only busy
 
 
 def _os_message(exc: OSError) -> str:
