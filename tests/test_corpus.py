@@ -243,3 +243,30 @@ def test_corpus_size_and_slowest_case():
     if TIMES:
         name = max(TIMES, key=TIMES.get)
         print(f"\ncorpus: {len(CASES)} cases, slowest {name} {TIMES[name]:.2f} s")
+
+
+def test_manifest_lists_every_file_once_and_nothing_outside(previous_output: Path):
+    """Every published path is unique (also case- and NFC-insensitively), every
+    file on disk is listed with its hash, and every path stays inside the output."""
+    import hashlib
+    import json
+    import unicodedata
+
+    from kehoach.safety import name_problem
+
+    manifest = json.loads((previous_output / "manifest.json").read_text(encoding="utf-8"))
+    on_disk = {str(p.relative_to(previous_output)) for p in previous_output.rglob("*") if p.is_file()}
+    on_disk.discard("manifest.json")
+    listed = [d["path"] for d in manifest["documents"]]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == set(manifest["files"]) == on_disk
+    assert len({unicodedata.normalize("NFC", p).casefold() for p in listed}) == len(listed)
+    root = previous_output.resolve()
+    for path in listed:
+        target = (previous_output / path).resolve()
+        assert root in target.parents
+        assert hashlib.sha256(target.read_bytes()).hexdigest() == manifest["files"][path]
+        stem = Path(path).name.split(".")[0]
+        assert name_problem(stem) is None or stem == "tong-hop", path  # the office calendar is kehoach's own
+        assert escape(path) == path
+    assert listed.count("lich/tong-hop.ics") == 1
