@@ -53,7 +53,12 @@ RESERVED_NAMES = OWN_NAMES | _WINDOWS_DEVICES
 
 class UnsafeFile(Exception):
     """A file that must not be read: outside the allowed folder, not a regular
-    file, or too large.  The message is Vietnamese and never quotes content."""
+    file, or too large (``too_large``).  The message is Vietnamese and never
+    quotes content."""
+
+    def __init__(self, message: str, too_large: bool = False):
+        super().__init__(message)
+        self.too_large = too_large
 
 
 def fold(name: str) -> str:
@@ -130,7 +135,7 @@ def read_regular(path: Union[str, os.PathLike], root: Union[str, os.PathLike], m
                     "một socket" if stat.S_ISSOCK(st.st_mode) else "không phải tệp thường")
             raise UnsafeFile(f"đây là {kind}, không phải tệp thường; kehoach chỉ đọc tệp thường")
         if st.st_size > max_bytes:
-            raise UnsafeFile(f"tệp có {st.st_size:,} byte, vượt giới hạn {max_bytes:,} byte")
+            raise UnsafeFile(f"tệp có {st.st_size:,} byte, vượt giới hạn {max_bytes:,} byte", too_large=True)
         chunks = []
         total = 0
         while True:
@@ -139,7 +144,7 @@ def read_regular(path: Union[str, os.PathLike], root: Union[str, os.PathLike], m
                 break
             total += len(chunk)
             if total > max_bytes:  # grew while we read
-                raise UnsafeFile(f"tệp vượt giới hạn {max_bytes:,} byte")
+                raise UnsafeFile(f"tệp vượt giới hạn {max_bytes:,} byte", too_large=True)
             chunks.append(chunk)
         return b"".join(chunks)
     finally:

@@ -26,7 +26,6 @@ cannot see them and the build could not render them.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -134,12 +133,9 @@ def read_yaml(file: Path, display: str | None = None, root: Path | None = None) 
     doc = YamlDoc(shown)
     file = Path(file)
     try:
-        size = os.stat(file).st_size
-        if size > MAX_BYTES and os.path.isfile(file):
-            return doc, [make(shown, 1, 1, "KH004", f"tệp có {size:,} byte, vượt giới hạn {MAX_BYTES:,} byte")]
         raw = read_regular(file, root if root is not None else file.parent, MAX_BYTES)
     except UnsafeFile as exc:
-        return doc, [make(shown, 1, 1, "KH093", str(exc))]
+        return doc, [make(shown, 1, 1, "KH004" if exc.too_large else "KH093", str(exc))]
     except OSError as exc:
         return doc, [make(shown, 1, 1, "KH001", f"không đọc được tệp: {exc.strerror or type(exc).__name__}")]
     return doc, _parse_bytes(raw, doc)
