@@ -305,3 +305,18 @@ def test_worker_time_limit_stops_a_runaway_render():
     with pytest.raises(sandbox.LimitExceeded, match="giây"):
         sandbox.render(template, {}, time_limit=0.001)
     assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize("target", ["fifo", "/dev/zero"])
+def test_docx2text_refuses_fifos_and_devices_without_blocking(tmp_path, capsys, target):
+    path = tmp_path / "x.docx"
+    if target == "fifo":
+        os.mkfifo(path)
+    else:
+        os.symlink(target, path)
+    start = time.monotonic()
+    assert cli.main(["docx2text", str(path)]) == 1
+    assert "không phải tệp thường" in capsys.readouterr().err
+    from kehoach import docx2text
+    assert docx2text.main([str(path)]) == 1
+    assert time.monotonic() - start < 5

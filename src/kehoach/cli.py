@@ -371,11 +371,16 @@ def _diff(args, out: _Out) -> int:
 
 
 def _docx2text(args, out: _Out) -> int:
-    from .docx2text import docx_text
+    from .docx2text import MAX_FILE_BYTES, docx_text
+    from .safety import UnsafeFile, read_regular
 
     try:
-        data = Path(args.file).read_bytes()
+        # A regular file of bounded size only: a FIFO or /dev/zero must not hang or fill memory.
+        data = read_regular(args.file, os.path.abspath(os.sep), MAX_FILE_BYTES)
         text = docx_text(data, with_styles=args.styles)
+    except UnsafeFile as exc:
+        _Out.fail(f"{args.file}: {exc}")
+        return EXIT_INVALID
     except OSError as exc:
         _Out.fail(f"không đọc được tệp '{args.file}': {exc.strerror or exc}")
         return EXIT_INVALID

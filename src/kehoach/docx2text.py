@@ -30,6 +30,7 @@ is not a readable .docx raises :class:`ValueError` with a Vietnamese message.
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import sys
 import unicodedata
@@ -482,10 +483,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     path = files[0]
     try:
         if path == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         else:
-            with open(path, "rb") as fh:
-                data = fh.read()
+            from .safety import UnsafeFile, read_regular
+            try:  # a regular file of bounded size only: a FIFO or /dev/zero must not hang or fill memory
+                data = read_regular(path, os.path.abspath(os.sep), MAX_FILE_BYTES)
+            except UnsafeFile as exc:
+                sys.stderr.write(f"kehoach docx2text: {path}: {exc}\n")
+                return 1
     except OSError as exc:
         sys.stderr.write(f"kehoach docx2text: không đọc được tệp '{path}': {exc.strerror or exc}\n")
         return 1
