@@ -32,6 +32,7 @@ from .load.schema import suggest, validate
 from .load.yamlread import YamlDoc, read_yaml
 from .model import Plan
 from .periods import Period, period, period_problem
+from .safety import inside
 
 __all__ = [
     "REPORTS_DIR", "SCHEMA_COMMENT", "STATUSES", "Figure", "Return", "Summary", "TaskReturn",
@@ -289,6 +290,11 @@ def load_returns(
     folder = _reports_folder(plan_dir, reports_dir) / per.id
     if not folder.exists():
         return (), []
+    if reports_dir is None and not inside(folder, plan_dir):
+        # Not even the names of files elsewhere are listed.
+        shown = folder if inside(folder.parent, plan_dir) else folder.parent
+        return (), [make(_display(shown), 1, 1, "KH093",
+                         "thư mục báo cáo là liên kết tới chỗ nằm ngoài thư mục kế hoạch; kehoach không đọc thư mục đó")]
     if not folder.is_dir():
         return (), [make(_display(folder), 1, 1, "KH001", f"'{per.id}' phải là thư mục chứa các báo cáo của kỳ")]
     out: list[Diagnostic] = []
@@ -335,6 +341,9 @@ def check_returns(
     root = _reports_folder(plan_dir, reports_dir)
     if not root.is_dir():
         return []
+    if reports_dir is None and not inside(root, plan_dir):
+        return [make(_display(root), 1, 1, "KH093",
+                     "thư mục báo cáo là liên kết tới chỗ nằm ngoài thư mục kế hoạch; kehoach không đọc thư mục đó")]
     out: list[Diagnostic] = []
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
