@@ -89,7 +89,7 @@ def test_failure_while_writing_leaves_previous_output_untouched(tmp_path, monkey
         real_write(path, data)
 
     monkeypatch.setattr(publish_mod, "_write_file", failing_write)
-    with pytest.raises(OSError, match="injected"):
+    with pytest.raises(PublishError, match="ổ đĩa đã đầy.*injected"):
         publish(SECOND, out)
     assert calls["n"] == 2
     assert snapshot(out) == before
@@ -109,7 +109,8 @@ def test_failure_at_swap_restores_previous_output(tmp_path, monkeypatch):
         real_rename(src, dst)
 
     monkeypatch.setattr(publish_mod, "_rename", failing_rename)
-    with pytest.raises(OSError, match="injected"):
+    monkeypatch.setattr(publish_mod, "_exchange", lambda new, out: False)  # the two-rename path
+    with pytest.raises(PublishError, match="injected"):
         publish(SECOND, out)
     assert snapshot(out) == before
     assert siblings(tmp_path) == ["out"]

@@ -34,7 +34,10 @@ from .render import RenderCheckError, convert_documents, publish
 from .render.engine import render_docx
 from .render.mend import add_footnotes, drop_empty_last_section
 from .templating.body import footnotes_part
+from .render.publish import PublishError, _os_message, output_lock
 from .resources import data_dir
+from .safety import UnsafeFile, inside, read_regular, repository_root
+from . import sandbox
 from .vi_messages import os_error as _os_error
 
 __all__ = [
@@ -77,6 +80,49 @@ class BuildError(PlanError):
     """A document could not be rendered (bad template, failed post-check)."""
 
 
+#: Largest user template accepted (the default ones are about 20 KB).
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+#: Latest SOURCE_DATE_EPOCH accepted: 9999-12-31 23:59:59 UTC (a date must have 4 digits).
+MAX_EPOCH = 253402300799
+
+
+class SourceDateEpochError(ValueError):
+    """``SOURCE_DATE_EPOCH`` is set to something that is not a usable time."""
+
+
+def check_source_date_epoch() -> None:
+    """Raise :class:`SourceDateEpochError` (Vietnamese message) when
+    ``SOURCE_DATE_EPOCH`` is set but not a whole number of seconds between 1970
+    and the end of the year 9999 (dates in documents have four-digit years)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or not raw.strip():
+        return
+    try:
+        value = source_date_epoch()
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= MAX_EPOCH:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise SourceDateEpochError(
+            f"biến môi trường SOURCE_DATE_EPOCH='{shown}' không hợp lệ: phải là số giây nguyên kể từ "
+            f"1970-01-01 00:00:00 UTC, từ 0 đến {MAX_EPOCH} (năm 9999), ví dụ SOURCE_DATE_EPOCH=1735689600")
+
+
+def check_out_dir(plan: Plan, out_dir: str | os.PathLike) -> None:
+    """Refuse an output folder inside the plan directory (``-o plan/reports``
+    would turn the returns folder into the output) or one that contains it
+    (publishing replaces the whole folder)."""
+    if not plan.source_dir:
+        return
+    out = Path(os.path.abspath(out_dir))
+    folders = [Path(plan.source_dir)] + ([Path(plan.template_dir)] if plan.template_dir else [])
+    for folder in folders:
+        if inside(out, folder) or inside(folder, out):
+            raise PublishError(
+                f"Thư mục đầu ra {out_dir} nằm trong (hoặc chứa) thư mục dữ liệu {folder} của kế hoạch; "
+                "kehoach không ghi vào đó để không ghi đè dữ liệu. Hãy chọn thư mục khác, ví dụ -o output.")
+
+
 # -- templates --------------------------------------------------------------------
 
 
@@ -99,8 +145,11 @@ def template_bytes(plan: Plan, name: str) -> bytes:
     committed defaults."""
     if plan.template_dir:
         path = Path(plan.template_dir) / name
+        root = repository_root(plan.source_dir) if plan.source_dir else Path(plan.template_dir)
         try:
-            return path.read_bytes()
+            return read_regular(path, root, MAX_TEMPLATE_BYTES)
+        except UnsafeFile as exc:
+            raise BuildError([make(str(path), 1, 1, "KH093", f"không đọc mẫu văn bản '{name}': {exc}")]) from None
         except OSError as exc:
             raise BuildError([make(str(path), 1, 1, "KH053",
                                    f"không đọc được mẫu văn bản '{name}': {_os_error(exc)}")]) from None
@@ -134,8 +183,13 @@ def _render(plan: Plan, name: str, context: dict, expect_sections: int) -> bytes
     template = template_bytes(plan, name)
     shown = str(Path(plan.template_dir) / name) if plan.template_dir else f"templates/{name}"
     try:
+        if plan.template_dir:  # the user's own template: in a worker with a time and size limit
+            return sandbox.render(template, context, expect_sections=expect_sections,
+                                  properties=_properties(plan, name, context))
         return render_docx(template, context, expect_sections=expect_sections,
                            properties=_properties(plan, name, context))
+    except sandbox.LimitExceeded as exc:
+        raise BuildError([make(shown, 1, 1, "KH097", str(exc))]) from None
     except UndefinedError as exc:
         raise BuildError([make(shown, 1, 1, "KH052", f"mẫu dùng biến không được cung cấp: {exc.message}")]) from None
     except TemplateSyntaxError as exc:
@@ -239,6 +293,8 @@ def calendar_documents(plan: Plan) -> list[Document]:
 
 def publish_calendars(plan: Plan, out_dir: str | os.PathLike) -> list[Document]:
     """Publish only the calendars (``kehoach calendar``) into ``out_dir``, atomically."""
+    check_source_date_epoch()
+    check_out_dir(plan, out_dir)
     documents = calendar_documents(plan)
     publish({Path(d.path).name: d.data for d in documents}, Path(out_dir),
             {"plan": plan.id, "documents": [dict(d.manifest_entry(), path=Path(d.path).name) for d in documents]})
@@ -286,8 +342,11 @@ class BuildOptions:
         if self.as_of is not None:
             return self.as_of
         if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+            check_source_date_epoch()
             return dt.datetime.fromtimestamp(source_date_epoch(), tz=dt.timezone.utc).date()
-        return dt.date.today()
+        # UTC, not the local calendar day: two machines building at the same
+        # instant in different time zones must produce the same bytes.
+        return dt.datetime.now(dt.timezone.utc).date()
 
 
 #: every document kind, in build order
@@ -334,16 +393,27 @@ def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool | str 
 
     A failure at any point (a template error, LibreOffice missing when ``pdf``
     is asked) leaves ``out_dir`` exactly as it was.  ``pdf="a"`` makes the
-    PDFs PDF/A-2b.
+    PDFs PDF/A-2b.  The output folder's lock is held from the first render to
+    the swap, so a second build of the same folder fails at once
+    (:class:`~kehoach.render.publish.OutputBusy`).
     """
-    documents = render_documents(plan, options, progress)
-    if pdf:
-        documents += _pdfs(documents, pdfa=(pdf == "a"), progress=progress)
-    manifest = {
-        "plan": plan.id,
-        "kehoach": __version__,
-        "documents": [d.manifest_entry() for d in documents],
-    }
+    check_source_date_epoch()
+    check_out_dir(plan, out_dir)
     out = Path(out_dir)
-    publish({d.path: d.data for d in documents}, out, manifest)
+    try:
+        Path(os.path.abspath(out)).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"Không tạo được thư mục chứa {out_dir}: {_os_message(exc)}.") from None
+    with output_lock(out):
+        for per in (options or BuildOptions()).periods(plan):  # bad returns fail before any rendering
+            consolidation(plan, per, (options or BuildOptions()).today())
+        documents = render_documents(plan, options, progress)
+        if pdf:
+            documents += _pdfs(documents, pdfa=(pdf == "a"), progress=progress)
+        manifest = {
+            "plan": plan.id,
+            "kehoach": __version__,
+            "documents": [d.manifest_entry() for d in documents],
+        }
+        publish({d.path: d.data for d in documents}, out, manifest)
     return BuildResult(out, tuple(documents), manifest)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ._version import __version__
-from .diagnostics import PlanError, format_json, format_text, has_errors
+from .diagnostics import PlanError, escape, format_json, format_text, has_errors, make
 from .load import check_plan
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -231,7 +231,16 @@ class _Out:
 
     @staticmethod
     def fail(text: str) -> None:
-        sys.stderr.write(f"kehoach: {text}\n")
+        sys.stderr.write("".join(f"kehoach: {escape(line)}\n" for line in str(text).split("\n")))
+
+    @staticmethod
+    def output_problem(out_dir: str, exc: Exception) -> None:
+        """A refused or failed publish, as a diagnostic on the output folder."""
+        code = getattr(exc, "code", "KH095")
+        if code is None:  # busy: not a problem of the folder itself
+            _Out.fail(str(exc))
+        else:
+            sys.stderr.write(format_text([make(out_dir, 1, 1, code, str(exc))]))
 
 
 class _Progress:
@@ -301,7 +310,7 @@ def _validate(args, out: _Out) -> int:
 
 
 def _build(args, out: _Out) -> int:
-    from .build import BuildOptions, build
+    from .build import BuildOptions, SourceDateEpochError, build
     from .render import PdfError, PublishError
 
     plan = _load(args.plan)
@@ -317,12 +326,20 @@ def _build(args, out: _Out) -> int:
     progress = _Progress(not out.quiet)
     try:
         result = build(plan, args.out, pdf=args.pdf, options=options, progress=progress)
+    except SourceDateEpochError as exc:
+        _Out.fail(f"lỗi: {exc}; thư mục {args.out} được giữ nguyên")
+        return EXIT_INVALID
     except PlanError as exc:
         progress.done()
         _Out.problems(exc.diagnostics)
         _Out.fail(f"không dựng được văn bản; thư mục {args.out} được giữ nguyên")
         return EXIT_INVALID
-    except (PdfError, PublishError) as exc:
+    except PublishError as exc:
+        progress.done()
+        _Out.output_problem(args.out, exc)
+        _Out.fail(f"thư mục {args.out} được giữ nguyên")
+        return EXIT_INVALID
+    except PdfError as exc:
         progress.done()
         _Out.fail(f"{exc}\nthư mục {args.out} được giữ nguyên")
         return EXIT_INVALID
@@ -403,7 +420,7 @@ def _report_read(args, out: _Out) -> int:
 
 
 def _calendar(args, out: _Out) -> int:
-    from .build import publish_calendars
+    from .build import SourceDateEpochError, publish_calendars
     from .render import PublishError
 
     plan = _load(args.plan)
@@ -411,8 +428,11 @@ def _calendar(args, out: _Out) -> int:
         return EXIT_INVALID
     try:
         documents = publish_calendars(plan, args.out)
+    except SourceDateEpochError as exc:
+        _Out.fail(f"lỗi: {exc}")
+        return EXIT_INVALID
     except PublishError as exc:
-        _Out.fail(str(exc))
+        _Out.output_problem(args.out, exc)
         return EXIT_INVALID
     out.say(f"{args.out}: {len(documents)} tệp lịch")
     return EXIT_OK
@@ -436,11 +456,16 @@ def _diff(args, out: _Out) -> int:
 
 
 def _docx2text(args, out: _Out) -> int:
-    from .docx2text import docx_text
+    from .docx2text import MAX_FILE_BYTES, docx_text
+    from .safety import UnsafeFile, read_regular
 
     try:
-        data = Path(args.file).read_bytes()
+        # A regular file of bounded size only: a FIFO or /dev/zero must not hang or fill memory.
+        data = read_regular(args.file, os.path.abspath(os.sep), MAX_FILE_BYTES)
         text = docx_text(data, with_styles=args.styles)
+    except UnsafeFile as exc:
+        _Out.fail(f"{args.file}: {exc}")
+        return EXIT_INVALID
     except OSError as exc:
         from .vi_messages import os_error
         _Out.fail(f"không đọc được tệp '{args.file}': {os_error(exc)}")

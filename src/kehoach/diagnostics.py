@@ -12,6 +12,7 @@ documents each code in Vietnamese and English and a test keeps the two in step.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Iterable
@@ -97,7 +98,35 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "KH117": (Severity.ERROR, "báo cáo không khớp kỳ hoặc cơ quan", "report does not match the period or agency"),
     # Plan repositories made by `kehoach new`
     "KH120": (Severity.WARNING, "còn chỗ giữ chỗ THAY của kho mẫu", "placeholder THAY left from the scaffold"),
+    # Untrusted input: limits, safe names, safe files, output location
+    "KH090": (Severity.WARNING, "ký tự vô hình trong giá trị", "invisible character in a value"),
+    "KH091": (Severity.ERROR, "số quá lớn", "number too large"),
+    "KH092": (Severity.ERROR, "mã không dùng được làm tên tệp", "id cannot be a file name"),
+    "KH093": (Severity.ERROR, "tệp không được phép đọc", "file may not be read"),
+    "KH094": (Severity.ERROR, "thông số trình bày ngoài giới hạn", "style value out of bounds"),
+    "KH095": (Severity.ERROR, "không ghi được thư mục đầu ra", "output folder cannot be written"),
+    "KH096": (Severity.ERROR, "mẫu văn bản nằm ngoài kho kế hoạch", "template folder outside the plan repository"),
+    "KH097": (Severity.ERROR, "dựng mẫu văn bản vượt giới hạn", "template rendering exceeded its limit"),
 }
+
+
+#: Characters a diagnostic never prints raw: a line feed in a quoted value would
+#: forge a second, valid-looking diagnostic line; a carriage return or a
+#: terminal escape could erase the real one; bidi and zero-width characters
+#: would make the line read differently from what it says.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069"
+    "\ufeff\ud800-\udfff\ufff9-\uffff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape(text: str) -> str:
+    """``text`` on one line, every control, bidi or invisible character written
+    as an escape (``\\n``, ``\\x1b``, ``\\u202e``) so what a user reads is literal."""
+    def one(m: re.Match) -> str:
+        ch = m.group()
+        return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+    return _UNPRINTABLE.sub(one, str(text))
 
 
 @dataclass(frozen=True, order=True)
@@ -121,10 +150,11 @@ class Diagnostic:
 
     def format(self) -> str:
         """``path:line:col: KH### lỗi: message`` — the form editors and CI parse."""
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.severity.value}: {self.message}"
+        return f"{escape(self.path)}:{self.line}:{self.col}: {self.code} {self.severity.value}: {escape(self.message)}"
 
     def to_json(self) -> dict:
         data = asdict(self)
+        data["path"], data["message"] = escape(self.path), escape(self.message)
         data["severity"] = "error" if self.is_error else "warning"
         return data
 

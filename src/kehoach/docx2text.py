@@ -30,6 +30,7 @@ is not a readable .docx raises :class:`ValueError` with a Vietnamese message.
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import sys
 import unicodedata
@@ -48,8 +49,20 @@ PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOCUMENT = R + "/officeDocument"
 STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 
-#: Largest part read, uncompressed (a textconv runs on whatever is committed).
-MAX_PART_BYTES = 256 * 1024 * 1024
+# Cost caps.  git runs the textconv on every diff of whatever is committed,
+# so a crafted file must not cost minutes and gigabytes (a 764 KB zip bomb
+# expanding to a 256 MB document.xml took 284 s and 4 GB before these caps).
+# A 1,000-task plan is about 3 MB of document.xml, compressed about 10:1.
+#: Largest .docx accepted.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Largest part read, uncompressed.
+MAX_PART_BYTES = 32 * 1024 * 1024
+#: Largest sum of the uncompressed sizes of all parts.
+MAX_TOTAL_BYTES = 128 * 1024 * 1024
+#: Most zip entries.
+MAX_ENTRIES = 5000
+#: Highest compression ratio of a part larger than 1 MB (XML compresses 5–30:1).
+MAX_RATIO = 200
 
 CELL_SEPARATOR = " / "
 
@@ -87,10 +100,18 @@ class _Package:
     def __init__(self, data: bytes):
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise ValueError("cần nội dung tệp .docx dạng bytes")
+        if len(data) > MAX_FILE_BYTES:
+            raise ValueError(f"tệp .docx quá lớn: {len(data):,} byte, giới hạn {MAX_FILE_BYTES:,} byte")
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(bytes(data)))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
             raise ValueError(f"không phải tệp .docx: không đọc được dạng nén zip ({exc})") from None
+        infos = self.zip.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise ValueError(f"tệp .docx có {len(infos):,} phần, giới hạn {MAX_ENTRIES:,}")
+        total = sum(i.file_size for i in infos)
+        if total > MAX_TOTAL_BYTES:
+            raise ValueError(f"tệp .docx quá lớn khi giải nén: {total:,} byte, giới hạn {MAX_TOTAL_BYTES:,} byte")
         self.names = set(self.zip.namelist())
         self.main = self._main_part()
         self.rels = self._relationships(self.main)
@@ -102,7 +123,11 @@ class _Package:
     def read(self, name: str) -> bytes:
         info = self.zip.getinfo(name)
         if info.file_size > MAX_PART_BYTES:
-            raise ValueError(f"tệp .docx quá lớn: phần {name} có {info.file_size} byte khi giải nén")
+            raise ValueError(f"tệp .docx quá lớn: phần {name} có {info.file_size:,} byte khi giải nén, "
+                             f"giới hạn {MAX_PART_BYTES:,} byte")
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ValueError(f"tệp .docx đáng ngờ (bom nén): phần {name} nén {info.compress_size:,} byte "
+                             f"thành {info.file_size:,} byte, tỉ lệ vượt {MAX_RATIO}:1")
         try:
             return self.zip.read(name)
         except Exception as exc:  # bad CRC, unsupported compression, truncated data
@@ -459,10 +484,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     path = files[0]
     try:
         if path == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         else:
-            with open(path, "rb") as fh:
-                data = fh.read()
+            from .safety import UnsafeFile, read_regular
+            try:  # a regular file of bounded size only: a FIFO or /dev/zero must not hang or fill memory
+                data = read_regular(path, os.path.abspath(os.sep), MAX_FILE_BYTES)
+            except UnsafeFile as exc:
+                sys.stderr.write(f"kehoach docx2text: {path}: {exc}\n")
+                return 1
     except OSError as exc:
         sys.stderr.write(f"kehoach docx2text: không đọc được tệp '{path}': {_os_error(exc)}\n")
         return 1

@@ -38,6 +38,7 @@ from .load.yamlread import YamlDoc, read_yaml
 from .model import Plan
 from .periods import Period, period, period_problem
 from .vi_messages import os_error as _os_error
+from .safety import inside
 
 __all__ = [
     "REPORTS_DIR", "SCHEMA_COMMENT", "STATUSES", "Figure", "Return", "Summary", "TaskReturn",
@@ -323,6 +324,11 @@ def load_returns(
     folder = _reports_folder(plan_dir, reports_dir) / per.id
     if not folder.exists():
         return (), []
+    if reports_dir is None and not inside(folder, plan_dir):
+        # Not even the names of files elsewhere are listed.
+        shown = folder if inside(folder.parent, plan_dir) else folder.parent
+        return (), [make(_display(shown), 1, 1, "KH093",
+                         "thư mục báo cáo là liên kết tới chỗ nằm ngoài thư mục kế hoạch; kehoach không đọc thư mục đó")]
     if not folder.is_dir():
         return (), [make(_display(folder), 1, 1, "KH001", f"'{per.id}' phải là thư mục chứa các báo cáo của kỳ")]
     out: list[Diagnostic] = []
@@ -339,7 +345,17 @@ def load_returns(
             hint = f"; đổi tên thành '{entry.stem}.yaml'" if entry.suffix.lower() in (".yml", ".yaml") else ""
             out.append(make(shown, 1, 1, "KH069", f"'{entry.name}' không phải tệp báo cáo .yaml nên không được đọc{hint}"))
             continue
-        doc, problems = read_yaml(entry, shown)
+        doc, problems = read_yaml(entry, shown, root=Path(plan_dir) if reports_dir is None else folder)
+        items = doc.data.get("tasks") if isinstance(doc.data, dict) else None
+        if isinstance(items, list) and len(items) > len(plan.tasks):
+            # Cheap bound before the schema: a return answers each task at most
+            # once, and validating 20,000 copies would take seconds.
+            line, col = doc.where(("tasks",), key=True)
+            problems.append(make(shown, line, col, "KH024",
+                                 f"'tasks' có {len(items):,} mục, nhiều hơn số nhiệm vụ của kế hoạch "
+                                 f"({len(plan.tasks)}); mỗi nhiệm vụ chỉ ghi một lần"))
+            out += problems
+            continue
         if doc.data is not None:
             problems += validate("return", doc)
             problems += _check(plan, doc, entry.stem, per.id)
@@ -359,6 +375,9 @@ def check_returns(
     root = _reports_folder(plan_dir, reports_dir)
     if not root.is_dir():
         return []
+    if reports_dir is None and not inside(root, plan_dir):
+        return [make(_display(root), 1, 1, "KH093",
+                     "thư mục báo cáo là liên kết tới chỗ nằm ngoài thư mục kế hoạch; kehoach không đọc thư mục đó")]
     out: list[Diagnostic] = []
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):

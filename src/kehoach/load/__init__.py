@@ -27,10 +27,12 @@ from ..model import (
     Agency, AgencyGroup, Block, DocumentMeta, Issuer, Plan, Preamble, Recipient, RecordFormat, Registry,
     ReportingRule, Section, Signer,
 )
+from ..safety import inside, name_collisions, name_problem, repository_root
 from .appendix import build_appendices, build_task, record_format
+from .limits import check_style
 from .refs import check_references
 from .schema import validate
-from .yamlread import YamlDoc, read_yaml
+from .yamlread import YamlDoc, as_number, read_yaml
 
 #: kind -> file name inside a plan directory
 PLAN_FILES = {"plan": "plan.yaml", "agencies": "agencies.yaml", "tasks": "tasks.yaml"}
@@ -70,24 +72,35 @@ def check_plan(path: str | os.PathLike) -> tuple[Optional[Plan], list[Diagnostic
     for kind, name in PLAN_FILES.items():
         file = folder / name
         shown = _display(file)
-        if not file.is_file():
+        if not os.path.lexists(file):
             if kind not in OPTIONAL_FILES:
                 out.append(make(shown, 1, 1, "KH037", f"thiếu tệp '{name}' trong thư mục kế hoạch"))
             docs[kind] = YamlDoc(shown)
             continue
-        doc, problems = read_yaml(file, shown)
+        doc, problems = read_yaml(file, shown, root=folder)
         out += problems
         if doc.data is not None:
             out += validate(kind, doc)
         docs[kind] = doc
 
     out += check_references(docs["plan"], docs["agencies"], docs["tasks"])
+    out += check_style(docs["plan"])
+    out += _check_names(docs, out)
     template_dir = None
     plan_data = docs["plan"].data if isinstance(docs["plan"].data, dict) else {}
     if isinstance(plan_data.get("templates"), str):
-        template_dir = (folder / plan_data["templates"]).resolve()
-        if not template_dir.is_dir():
-            line, col = docs["plan"].where(("templates",))
+        line, col = docs["plan"].where(("templates",))
+        try:
+            template_dir = (folder / plan_data["templates"]).resolve()
+            found = template_dir.is_dir()
+        except (OSError, ValueError):
+            template_dir, found = None, False
+        repo = repository_root(folder)
+        if found and not inside(template_dir, repo):
+            out.append(make(docs["plan"].path, line, col, "KH096",
+                            f"thư mục mẫu văn bản '{plan_data['templates']}' nằm ngoài kho kế hoạch "
+                            f"({_display(repo)}); mẫu chỉ được lấy từ trong kho"))
+        elif not found:
             out.append(make(docs["plan"].path, line, col, "KH053",
                             f"không tìm thấy thư mục mẫu văn bản '{plan_data['templates']}'"))
     out = sort(out)
@@ -97,6 +110,43 @@ def check_plan(path: str | os.PathLike) -> tuple[Optional[Plan], list[Diagnostic
     plan = dataclasses.replace(plan, source_dir=str(folder.resolve()),
                                template_dir=str(template_dir) if template_dir else None)
     return plan, out
+
+
+def _check_names(docs: dict[str, YamlDoc], found: list[Diagnostic]) -> list[Diagnostic]:
+    """Ids that become file names (the plan's, each agency's) are safe names
+    (:func:`kehoach.safety.name_problem`) and no two fold to the same file.
+    A position that already has an error (the schema's pattern) is not
+    reported twice."""
+    taken = {(d.path, d.line, d.col) for d in found if d.is_error}
+    out: list[Diagnostic] = []
+
+    def report(doc: YamlDoc, path: tuple, message: str) -> None:
+        line, col = doc.where(path)
+        if (doc.path, line, col) not in taken:
+            out.append(make(doc.path, line, col, "KH092", message))
+
+    plan = docs["plan"]
+    if isinstance(plan.data, dict) and isinstance(plan.data.get("id"), str):
+        problem = name_problem(plan.data["id"])
+        if problem:
+            report(plan, ("id",), f"mã kế hoạch '{plan.data['id']}' không dùng được làm tên tệp: {problem}")
+    agencies = docs["agencies"]
+    items = agencies.data.get("agencies") if isinstance(agencies.data, dict) else None
+    if isinstance(items, list):
+        ids = [(i, a["id"]) for i, a in enumerate(items) if isinstance(a, dict) and isinstance(a.get("id"), str)]
+        for i, ident in ids:
+            problem = name_problem(ident)
+            if problem:
+                report(agencies, ("agencies", i, "id"), f"mã cơ quan '{ident}' không dùng được làm tên tệp: {problem}")
+        ids = [(i, ident) for i, ident in ids if name_problem(ident) is None]  # each error once
+        index = {ident: i for i, ident in reversed(ids)}
+        later = {ident: i for i, ident in ids}
+        for first, second in name_collisions(ident for _, ident in ids):
+            report(agencies, ("agencies", later[second], "id"),
+                   f"mã cơ quan '{second}' trùng tên tệp với '{first}' (dòng "
+                   f"{agencies.where(('agencies', index[first], 'id'))[0]}) khi không phân biệt chữ hoa/thường "
+                   "hoặc dạng Unicode")
+    return out
 
 
 def load_plan(path: str | os.PathLike) -> Plan:
@@ -239,7 +289,7 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: Optional[
         ),
         recipients=tuple(Recipient(x["text"], x.get("ref")) for x in plan["recipients"]),
         signer=signer, reporting=reporting, registry=registry, appendices=appendices,
-        style=MappingProxyType(dict(plan.get("style", {}))),
+        style=MappingProxyType({k: as_number(v) for k, v in plan.get("style", {}).items()}),
         letters=MappingProxyType({k: tuple(v) if isinstance(v, list) else v
                                   for k, v in plan.get("letters", {}).items()}),
     )

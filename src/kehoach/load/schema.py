@@ -1,4 +1,4 @@
-"""JSON Schema validation of parsed YAML, with positioned Vietnamese messages.
+r"""JSON Schema validation of parsed YAML, with positioned Vietnamese messages.
 
 Schemas are Draft-07 (what the YAML language server in VS Code and github.dev
 understands best).  They carry no ``$id``: a relative ``$ref`` such as
@@ -7,6 +7,20 @@ is what check-jsonschema, ajv and the YAML language server all do; this module
 resolves it from a :class:`referencing.Registry` keyed by file name, built
 from the local folder only — never the network.  Validators are built once per process
 (re-checking the schema on every call costs ~5×).
+
+Two keywords are checked with our own functions:
+
+``pattern``
+    JSON Schema patterns are ECMA-262 regular expressions, where ``$`` (without
+    the multiline flag) matches only at the very end.  Python's ``re`` lets
+    ``$`` match before a final newline too, so ``"phong-moi\n"`` matched
+    ``^[a-z0-9-]+$`` and became a file name with a newline in it.  Every
+    unescaped ``$`` outside a character class is translated to ``\Z``, which
+    covers whatever patterns the schemas gain later.
+``type`` / bounds
+    An unquoted decimal (``13.5``) is read as :class:`~.yamlread.PlainNumber`,
+    a string that also counts as a number; the bound keywords compare it as a
+    float.
 """
 
 from __future__ import annotations
@@ -16,13 +30,16 @@ import functools
 import json
 from typing import Any
 
+import re
+
 import jsonschema
+from jsonschema import _keywords, validators
 from referencing import Registry
 from referencing.jsonschema import DRAFT7
 
 from ..diagnostics import Diagnostic, make
 from ..resources import schema_dir
-from .yamlread import YamlDoc
+from .yamlread import PlainNumber, YamlDoc, as_number
 
 #: source file kind -> schema file
 SCHEMAS = {
@@ -55,11 +72,67 @@ def _registry_and_schemas() -> tuple[Registry, dict[str, dict]]:
     return registry, schemas
 
 
+def ecma_pattern(pattern: str) -> str:
+    """``pattern`` with every ``$`` anchor written ``\\Z`` (end of string only)."""
+    out = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "]":  # "[]...]": a literal ] first
+                out.append("[]")
+                i += 2
+                continue
+        elif ch == "$":
+            ch = r"\Z"
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(ecma_pattern(pattern))
+
+
+def _pattern(validator, patrn, instance, schema):
+    if validator.is_type(instance, "string") and not _compiled(patrn).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")
+
+
+def _numeric(keyword):
+    check = getattr(_keywords, keyword)
+
+    def wrapped(validator, bound, instance, schema):
+        yield from check(validator, bound, as_number(instance), schema)
+    return wrapped
+
+
+def _is_number(checker, instance) -> bool:
+    return isinstance(instance, PlainNumber) or jsonschema.Draft7Validator.TYPE_CHECKER.is_type(instance, "number")
+
+
+_Validator = validators.extend(
+    jsonschema.Draft7Validator,
+    validators={"pattern": _pattern, **{k: _numeric(k) for k in (
+        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")}},
+    type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine("number", _is_number),
+)
+
+
 @functools.cache
 def validator(kind: str) -> jsonschema.Draft7Validator:
     """The validator for one source-file kind, built once."""
     registry, schemas = _registry_and_schemas()
-    return jsonschema.Draft7Validator(
+    return _Validator(
         schemas[SCHEMAS[kind]], registry=registry, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
     )
 
@@ -162,12 +235,13 @@ def _translate(error: jsonschema.ValidationError, doc: YamlDoc) -> list[Diagnost
         bound = "ít nhất" if kind == "minItems" else "nhiều nhất"
         return [at("KH024", f"{_label(error)} có {len(value)} phần tử, cần {bound} {error.validator_value}")]
     if kind == "uniqueItems":
-        seen, dups = set(), []
-        for item in value:
+        seen, dups = [], []  # items may be mappings (unhashable): compare by equality
+        for item in value[:1000]:
             if item in seen and item not in dups:
                 dups.append(item)
-            seen.add(item)
-        return [at("KH024", f"{_label(error)} có phần tử lặp lại: {', '.join(map(str, dups))}")]
+            seen.append(item)
+        shown = ", ".join(map(str, dups[:5])) + (", …" if len(dups) > 5 else "")
+        return [at("KH024", f"{_label(error)} có phần tử lặp lại: {shown}")]
     if kind == "anyOf" and all("required" in s for s in error.validator_value):
         keys = " hoặc ".join(f"'{s['required'][0]}'" for s in error.validator_value)
         return [at("KH022", f"cần có ít nhất một trong các khóa {keys}")]

@@ -1,4 +1,4 @@
-"""Read one YAML file safely, keeping the position of every key and value.
+r"""Read one YAML file safely, keeping the position of every key and value.
 
 Why not ``yaml.safe_load``: it is YAML 1.1 (``no`` becomes False, ``0123``
 becomes 83, an unquoted date becomes ``datetime.date`` or a bare
@@ -11,7 +11,17 @@ what each scalar means and records ``(line, column)`` for every path.
 Scalar rules (a strict subset of YAML 1.2's core schema): a plain ``null``,
 ``~`` or empty value is ``None``; plain ``true``/``false`` are booleans; a plain
 decimal integer without leading zeros is an ``int``; everything else, quoted or
-not, is a string.  Every string is normalised to NFC.
+not, is a string.  Every string is normalised to NFC.  A plain decimal
+number such as ``13.5`` is a :class:`PlainNumber`: a ``str`` (so ``id: 1.1``
+stays the string ``"1.1"``) that the schema also accepts where a number is
+expected (``body_size: 13.5``); :func:`as_number` turns it into a ``float``.
+
+Untrusted input: only a regular file inside the plan directory is read (see
+:func:`kehoach.safety.read_regular`); integers longer than :data:`MAX_DIGITS`
+digits, and characters no document can hold (control characters, bidi
+controls, non-characters) are refused with their position even when they were
+written as escapes (``"\x01"``, ``"\e"``, ``"\uFFFE"``), because the schema
+cannot see them and the build could not render them.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import yaml
 
 from ..vi_messages import os_error, yaml_problem
 from ..diagnostics import Diagnostic, make
+from ..safety import UnsafeFile, read_regular
 
 #: Largest source file accepted.  A 1,000-task appendix is about 0.5 MB.
 MAX_BYTES = 5 * 1024 * 1024
@@ -33,11 +44,30 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 #: Stop listing the same kind of character problem after this many per file.
 MAX_REPEATS = 20
+#: Longest integer accepted (digits); Python refuses to parse 4,300 and more,
+#: and no plan number (year, count, figure) needs more than this.
+MAX_DIGITS = 15
 
 Path_ = tuple  # a path into the document: keys (str) and indices (int)
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+#: Characters refused inside a value however they were written: C0/C1 controls
+#: except tab and line feed, the line/paragraph separators, BOM, bidi embedding,
+#: override and isolate controls (they reorder what a reviewer sees: "Trojan
+#: source"), surrogates and non-characters (not allowed in XML).
+_BAD_IN_VALUE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069"
+    "\ufeff\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+    "|[\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe\U0004ffff"
+    "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
+    "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
+    "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]")
+#: Raw bidi controls in the file (the escaped ones are caught per value).
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Invisible characters that are legal but almost always pasted by accident.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064]")
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+\Z")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -74,19 +104,21 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return line, col
 
 
-def read_yaml(file: Path, display: str | None = None) -> tuple[YamlDoc, list[Diagnostic]]:
+def read_yaml(file: Path, display: str | None = None, root: Path | None = None) -> tuple[YamlDoc, list[Diagnostic]]:
     """Read ``file``; return the document and every problem found.
 
     ``display`` is the path printed in diagnostics (relative, so output is
-    stable across machines).  When an error is returned, ``doc.data`` is None.
+    stable across machines).  ``root`` is the folder the file must resolve
+    into (default: the folder it is listed in), so a symlink to a file
+    elsewhere is refused, unread.  When an error is returned, ``doc.data`` is None.
     """
     shown = display or str(file)
     doc = YamlDoc(shown)
+    file = Path(file)
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            return doc, [make(shown, 1, 1, "KH004", f"tệp có {size:,} byte, vượt giới hạn {MAX_BYTES:,} byte")]
-        raw = file.read_bytes()
+        raw = read_regular(file, root if root is not None else file.parent, MAX_BYTES)
+    except UnsafeFile as exc:
+        return doc, [make(shown, 1, 1, "KH004" if exc.too_large else "KH093", str(exc))]
     except OSError as exc:
         return doc, [make(shown, 1, 1, "KH001", f"không đọc được tệp: {os_error(exc)}")]
     return doc, _parse_bytes(raw, doc)
@@ -94,6 +126,8 @@ def read_yaml(file: Path, display: str | None = None) -> tuple[YamlDoc, list[Dia
 
 def _parse_bytes(raw: bytes, doc: YamlDoc) -> list[Diagnostic]:
     shown = doc.path
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return [make(shown, 1, 1, "KH002", "tệp được lưu ở bảng mã UTF-16; hãy lưu lại với bảng mã UTF-8")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -122,6 +156,13 @@ def _scan_characters(text: str, shown: str) -> list[Diagnostic]:
         line, col = _line_col(text, m.start())
         out.append(make(shown, line, col, "KH005",
                         f"ký tự điều khiển U+{ord(m.group()):04X} không được phép; hãy xóa ký tự này"))
+    for m in _BIDI.finditer(text):
+        if len(out) >= 2 * MAX_REPEATS:
+            break
+        line, col = _line_col(text, m.start())
+        out.append(make(shown, line, col, "KH005",
+                        f"ký tự điều khiển hướng chữ U+{ord(m.group()):04X} không được phép (làm đảo thứ tự "
+                        "chữ hiển thị); hãy xóa ký tự này"))
     tabs = 0
     for lineno, line in enumerate(text.split("\n"), 1):
         indent = len(line) - len(line.lstrip(" \t"))
@@ -181,14 +222,28 @@ def _build(text: str, doc: YamlDoc) -> list[Diagnostic]:
         return bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is None
 
     def string(value: str, mark) -> str:
+        bad = _BAD_IN_VALUE.search(value)
+        if bad:
+            out.append(make(shown, mark[0], mark[1], "KH005",
+                            f"giá trị chứa ký tự U+{ord(bad.group()):04X} không in được (ký tự điều khiển, "
+                            "điều khiển hướng chữ hoặc không phải ký tự); văn bản không chứa được ký tự này, "
+                            "hãy xóa nó"))
+            return value
+        invisible = _INVISIBLE.search(value)
+        if invisible:
+            out.append(make(shown, mark[0], mark[1], "KH090",
+                            f"giá trị chứa ký tự vô hình U+{ord(invisible.group()):04X} (thường do dán từ nơi khác); "
+                            "nên xóa ký tự này"))
         if not unicodedata.is_normalized("NFC", value):
             out.append(make(shown, mark[0], mark[1], "KH006",
                             "chuỗi chưa ở dạng Unicode dựng sẵn (NFC), đã được chuẩn hóa; nên lưu lại tệp ở dạng NFC"))
             return unicodedata.normalize("NFC", value)
         return value
 
+    last = None
     try:
         for ev in yaml.parse(text, Loader=yaml.CSafeLoader):
+            last = ev
             mark = (ev.start_mark.line + 1, ev.start_mark.column + 1)
             kind = type(ev)
             if kind is yaml.ScalarEvent:
@@ -209,7 +264,12 @@ def _build(text: str, doc: YamlDoc) -> list[Diagnostic]:
                     continue
                 if ev.implicit[0]:
                     value = _plain(ev.value)
-                    if isinstance(value, str):
+                    if isinstance(value, _TooLong):
+                        out.append(make(shown, *mark, "KH091",
+                                        f"số có {value.digits:,} chữ số, quá lớn (tối đa {MAX_DIGITS} chữ số); "
+                                        "nếu là chữ, hãy đặt trong dấu nháy"))
+                        value = None
+                    if isinstance(value, str) and not isinstance(value, PlainNumber):
                         value = string(value, mark)
                 else:
                     value = string(ev.value, mark)
@@ -242,7 +302,15 @@ def _build(text: str, doc: YamlDoc) -> list[Diagnostic]:
     except _Abort:
         pass
     except yaml.MarkedYAMLError as exc:
-        out.append(_syntax_error(exc, shown))
+        if (type(last) is yaml.ScalarEvent and last.style in ('"', "'")
+                and last.end_mark.line > last.start_mark.line):
+            # A quoted string ran over several lines into the error: the real
+            # mistake is almost always its missing closing quote.
+            out.append(make(shown, last.start_mark.line + 1, last.start_mark.column + 1, "KH010",
+                            f"lỗi cú pháp YAML: chuỗi mở bằng dấu nháy {last.style} ở đây kéo dài tới dòng "
+                            f"{last.end_mark.line + 1}; có thể thiếu dấu nháy đóng ({(exc.problem or '').strip()})"))
+        else:
+            out.append(_syntax_error(exc, shown))
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives marks
         out.append(make(shown, 1, 1, "KH010", f"lỗi cú pháp YAML: {yaml_problem(getattr(exc, 'problem', None))}"))
 
@@ -267,14 +335,41 @@ def _plain(value: str):
     if value in _FALSE:
         return False
     if _INT.match(value):
-        return int(value)
+        digits = len(value.lstrip("+-"))
+        return _TooLong(digits) if digits > MAX_DIGITS else int(value)
+    if _FLOAT.match(value):
+        digits = len(value.lstrip("+-")) - 1
+        return _TooLong(digits) if digits > MAX_DIGITS else PlainNumber(value)
     return value
+
+
+class PlainNumber(str):
+    """An unquoted decimal such as ``13.5``: a string that is also a number."""
+
+    __slots__ = ()
+
+
+def as_number(value):
+    """``value`` with a :class:`PlainNumber` turned into a ``float``."""
+    return float(value) if isinstance(value, PlainNumber) else value
+
+
+class _TooLong:
+    """A plain number with too many digits (reported, never parsed)."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (exc.problem or "").strip()
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark:
+        # "found unexpected end of stream" at the end of the file: point at the opening quote.
+        m = exc.context_mark
+        return make(shown, m.line + 1, m.column + 1, "KH010",
+                    f"lỗi cú pháp YAML: chuỗi mở bằng dấu nháy ở đây không được đóng ({problem})")
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     if "maximum nesting depth" in problem:  # libyaml ≥ 0.2.5 stops deep nesting itself
         return make(shown, line, col, "KH015", "dữ liệu lồng quá sâu")
     message = f"lỗi cú pháp YAML: {yaml_problem(problem)}"  # Vietnamese only: a văn thư reads this

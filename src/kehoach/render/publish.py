@@ -23,20 +23,38 @@ folder, so pointing ``--out`` at the wrong place (``~/Documents``…) would
 delete someone's files.  An existing, non-empty ``out_dir`` without a
 ``manifest.json`` written by kehoach is refused with an error, never removed.
 
-Known limits: between the two renames ``out_dir`` briefly does not exist (a
-true atomic exchange needs Linux's ``renameat2(RENAME_EXCHANGE)``, which the
-standard library does not expose).  Two concurrent ``publish`` calls on the
-same folder are not serialised — wrap builds in a lock if that can happen.
-If removing the old folder fails after a successful swap, a hidden
-``.<name>.old-…`` folder is left beside ``out_dir``; the publish still counts
-as successful.
+Swapping: on Linux the two folders are exchanged in one atomic
+``renameat2(RENAME_EXCHANGE)`` call, so ``out_dir`` always exists and is always
+complete, even if the process is killed at any instant.  Where that call is
+missing (other systems, some filesystems) two renames are used; a kill between
+them leaves ``out_dir`` missing and the complete old folder in a hidden
+``.<name>.old-…``: the next :func:`publish` puts it back before anything else
+(:func:`recover`), and removes the hidden ``.new-``/``.old-`` folders a killed
+build left behind.
+
+Concurrency: :func:`output_lock` holds an exclusive lock (``flock`` on a hidden
+``.<name>.lock`` beside ``out_dir``) for the whole publish; a second build of
+the same folder fails at once with :class:`OutputBusy` instead of
+interleaving.  The lock file is removed on release (and the lock re-checked
+against the file on disk, so removal cannot let two holders in).  On systems
+without ``fcntl`` (Windows) there is no lock.
+
+Errors of the filesystem (read-only, full, a path below a regular file…)
+become :class:`PublishError` with a Vietnamese message; the previous
+``out_dir`` is untouched.  If removing the old folder fails after a
+successful swap, the leftover is removed by the next publish.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import errno
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -44,14 +62,37 @@ import unicodedata
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Mapping
 
-__all__ = ["MANIFEST_NAME", "PublishError", "atomic_write_bytes", "publish"]
+__all__ = ["MANIFEST_NAME", "OutputBusy", "PublishError", "atomic_write_bytes", "output_lock", "publish", "recover"]
 
 MANIFEST_NAME = "manifest.json"
 GENERATOR = "kehoach"
 
 
 class PublishError(Exception):
-    """Publishing the outputs was refused or failed (Vietnamese message)."""
+    """Publishing the outputs was refused or failed (Vietnamese message).
+
+    ``code`` is the diagnostic code the CLI prints with the output folder."""
+
+    code = "KH095"
+
+
+class OutputBusy(PublishError):
+    """Another build holds the lock of the output folder."""
+
+    code = None  # a plain message: the folder is fine, only busy
+
+
+def _os_message(exc: OSError) -> str:
+    """An OS error in Vietnamese (the system's own words in parentheses)."""
+    words = {
+        errno.EACCES: "không có quyền ghi", errno.EPERM: "không có quyền ghi",
+        errno.EROFS: "ổ đĩa chỉ cho phép đọc", errno.ENOSPC: "ổ đĩa đã đầy",
+        errno.EDQUOT: "vượt hạn mức dung lượng", errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+        errno.EEXIST: "một phần của đường dẫn là tệp, không phải thư mục",
+        errno.ENAMETOOLONG: "đường dẫn quá dài", errno.ENOENT: "đường dẫn không tồn tại",
+    }
+    said = words.get(exc.errno, "lỗi hệ thống tệp")
+    return f"{said} ({exc.strerror or exc})"
 
 
 def _fsync_dir(path: Path) -> None:
@@ -227,6 +268,86 @@ def _check_out_dir(out_dir: Path) -> bool:
     return True
 
 
+_HELD: set[str] = set()
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path):
+    """Hold the exclusive lock of ``out_dir`` (re-entrant within a process).
+
+    Raises :class:`OutputBusy` at once when another process holds it."""
+    out_dir = Path(os.path.abspath(out_dir))
+    key = str(out_dir)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock (documented)
+        yield
+        return
+    if key in _HELD:
+        yield
+        return
+    lock_path = out_dir.parent / f".{out_dir.name}.lock"
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise PublishError(f"Không tạo được thư mục đầu ra {out_dir}: {_os_message(exc)}.") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise OutputBusy(
+                f"Thư mục đầu ra {out_dir} đang được một lệnh kehoach khác dựng (tệp khóa {lock_path.name}). "
+                "Hãy chờ lệnh kia xong rồi chạy lại.") from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock_path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder removed the file as we opened it: take the new one
+    _HELD.add(key)
+    try:
+        yield
+    finally:
+        _HELD.discard(key)
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)
+        os.close(fd)
+
+
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<tag>new|old)-[0-9a-f]{12}\Z")
+
+
+def recover(out_dir: Path) -> None:
+    """Repair what a killed publish left beside ``out_dir`` (call under the lock).
+
+    ``out_dir`` missing but a complete ``.<name>.old-…`` (with our manifest)
+    present: the kill came between the two renames, so the old folder goes
+    back to its path.  Every other ``.<name>.new-…``/``.<name>.old-…`` is removed.
+    """
+    out_dir = Path(os.path.abspath(out_dir))
+    parent = out_dir.parent
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return
+    leftovers = []
+    for entry in entries:
+        m = _LEFTOVER.match(entry.name)
+        if m and m.group("name") == out_dir.name and entry.is_dir() and not entry.is_symlink():
+            leftovers.append((m.group("tag"), entry))
+    if not os.path.lexists(out_dir):
+        olds = sorted((e for tag, e in leftovers if tag == "old" and _is_ours(e)),
+                      key=lambda e: e.stat().st_mtime_ns, reverse=True)
+        if olds:
+            _rename(olds[0], out_dir)
+            _fsync_dir(parent)
+            leftovers = [(t, e) for t, e in leftovers if e != olds[0]]
+    for _, entry in leftovers:
+        shutil.rmtree(entry, ignore_errors=True)
+
+
 def publish(files: dict[str, bytes], out_dir: Path, manifest: Mapping[str, object] | None = None) -> None:
     """Replace ``out_dir`` with exactly ``files`` (plus ``manifest.json``), atomically.
 
@@ -234,18 +355,35 @@ def publish(files: dict[str, bytes], out_dir: Path, manifest: Mapping[str, objec
     ``letters/phong-y-te.docx``) to contents; ``manifest`` adds keys to
     ``manifest.json``.  See the module docstring for the
     guarantees.  Raises :class:`PublishError` (Vietnamese message) for invalid
-    names, or when ``out_dir`` exists, is not empty and is not a kehoach output
-    folder; I/O errors propagate after the previous ``out_dir`` was restored.
+    names, when ``out_dir`` exists, is not empty and is not a kehoach output
+    folder, or when the filesystem refuses (the previous ``out_dir`` restored);
+    :class:`OutputBusy` when another build holds the folder's lock.
     """
     checked = _validate_files(files)
     out_dir = Path(os.path.abspath(out_dir))
     parent, name = out_dir.parent, out_dir.name
     if not name:
         raise PublishError(f"Không thể dùng {out_dir} làm thư mục đầu ra.")
-    exists = _check_out_dir(out_dir)
-    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"Không tạo được thư mục {parent}: {_os_message(exc)}.") from None
+    with output_lock(out_dir):
+        recover(out_dir)
+        try:
+            _publish_locked(checked, out_dir, manifest)
+        except PublishError:
+            raise
+        except OSError as exc:
+            raise PublishError(f"Không ghi được thư mục đầu ra {out_dir}: {_os_message(exc)}. "
+                               "Thư mục cũ được giữ nguyên.") from None
 
+
+def _publish_locked(checked, out_dir: Path, manifest) -> None:
+    parent, name = out_dir.parent, out_dir.name
+    exists = _check_out_dir(out_dir)
     new_dir = _make_sibling_dir(parent, name, "new")
+    old_dir = None
     try:
         made_dirs = {new_dir}
         for rel, data in checked:
@@ -267,27 +405,62 @@ def publish(files: dict[str, bytes], out_dir: Path, manifest: Mapping[str, objec
             _rename(new_dir, out_dir)
             _fsync_dir(parent)
             return
-        old_dir = _make_sibling_dir(parent, name, "old")
-        # _make_sibling_dir created it; rename needs the target absent (or an
-        # empty dir on POSIX, but not on Windows) — remove it and keep the name.
-        os.rmdir(old_dir)
-        _rename(out_dir, old_dir)
-        try:
-            _rename(new_dir, out_dir)
-        except BaseException as exc:
+        if _exchange(new_dir, out_dir):
+            # new_dir now holds the previous output: remove it below.
+            old_dir, new_dir = new_dir, None
+        else:
+            old_dir = _make_sibling_dir(parent, name, "old")
+            # _make_sibling_dir created it; rename needs the target absent (or an
+            # empty dir on POSIX, but not on Windows) — remove it and keep the name.
+            os.rmdir(old_dir)
+            _rename(out_dir, old_dir)
             try:
-                _rename(old_dir, out_dir)
-            except OSError as restore_exc:
-                raise PublishError(
-                    f"Không thay được thư mục đầu ra {out_dir} ({exc}) và cũng không khôi phục "
-                    f"được thư mục cũ ({restore_exc}). Dữ liệu cũ vẫn còn nguyên trong {old_dir}."
-                ) from exc
-            raise
+                _rename(new_dir, out_dir)
+            except BaseException as exc:
+                try:
+                    _rename(old_dir, out_dir)
+                except OSError as restore_exc:
+                    raise PublishError(
+                        f"Không thay được thư mục đầu ra {out_dir} ({exc}) và cũng không khôi phục "
+                        f"được thư mục cũ ({restore_exc}). Dữ liệu cũ vẫn còn nguyên trong {old_dir}; "
+                        "lần dựng sau sẽ tự đưa nó về chỗ cũ."
+                    ) from exc
+                raise
+            new_dir = None
     except BaseException:
-        shutil.rmtree(new_dir, ignore_errors=True)
+        if new_dir is not None:
+            shutil.rmtree(new_dir, ignore_errors=True)
         raise
     _fsync_dir(parent)
     shutil.rmtree(old_dir, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange_syscall(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux ``renameat2``); False when not available."""
+    if not hasattr(os, "uname") or os.uname().sysname != "Linux":
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _exchange(new_dir: Path, out_dir: Path) -> bool:
+    """Seam for tests: swap ``new_dir`` and ``out_dir`` in one step if the system can."""
+    return _exchange_syscall(new_dir, out_dir)
 
 
 def _rename(src: Path, dst: Path) -> None:
