@@ -19,7 +19,7 @@ from kehoach import cli
 from kehoach.scaffold import LEVELS, new_plan_repo
 from kehoach.schema_export import COMMON, export_schemas, schema_texts, stale_schemas
 
-from conftest import FIXTURES, PLAN, replace_once
+from conftest import FIXTURES, PLAN, ROOT, replace_once
 
 KINDS = {"plan.yaml": "plan.schema.json", "agencies.yaml": "agencies.schema.json", "tasks.yaml": "tasks.schema.json"}
 RETURNS = sorted((FIXTURES / "returns").rglob("*.yaml"))
@@ -56,6 +56,20 @@ def test_check_jsonschema_validates_the_example_plan_with_the_exported_schemas(e
         assert "validation done" in result.stdout
     result = _check_jsonschema(exported / "return.schema.json", *RETURNS)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in (ROOT / "examples").iterdir() if (p / "plan.yaml").is_file()))
+def test_check_jsonschema_validates_every_example_plan(example, tmp_path):
+    """Each illustrative plan under examples/ (several appendices, data tables, body task records,
+    markup) with the schemas exported for its own agency list."""
+    folder = ROOT / "examples" / example
+    export_schemas(tmp_path / "schemas", kehoach.load_plan(folder))
+    sources = [s for s in KINDS if (folder / s).is_file()]
+    assert "plan.yaml" in sources and "agencies.yaml" in sources
+    for source in sources:
+        result = _check_jsonschema(tmp_path / "schemas" / KINDS[source], folder / source)
+        assert result.returncode == 0, (example, source, result.stdout + result.stderr)
+        assert "validation done" in result.stdout
 
 
 def test_check_jsonschema_validates_every_scaffolded_repository(scaffolds):
