@@ -29,7 +29,8 @@ NS = {"w": W}
 
 
 def test_there_are_the_three_forms():
-    assert {p.name for p in EXAMPLES} >= {"tinh-phu-luc-ba-cap", "xa-nhiem-vu-trong-than", "thanh-pho-hai-phu-luc"}
+    assert {p.name for p in EXAMPLES} >= {"tinh-phu-luc-ba-cap", "xa-nhiem-vu-trong-than", "thanh-pho-hai-phu-luc",
+                                         "so-nhiem-vu-trong-than"}
 
 
 @pytest.fixture(scope="module")
@@ -197,3 +198,75 @@ def test_returns_of_body_tasks(tmp_path):
     write_returns(folder, files)
     returns, diagnostics = load_returns(plan, folder, "2026")
     assert [d for d in diagnostics if d.severity.name == "ERROR"] == [] and len(returns) == 3
+
+
+# -- words, emphasis and markers --------------------------------------------------------------
+
+
+def marked_text(data: bytes) -> str:
+    """Each body paragraph (not inside a table, not empty) as ``STYLE| text`` with
+    ``**bold**``, ``*italic*``, ``***both***`` runs and ``[^n]`` footnote references,
+    then each footnote as ``[^n]: text`` — read from the OOXML, independently of
+    kehoach's writers (character styles KHDam/KHNghieng or direct w:b/w:i)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        body = etree.fromstring(zf.read("word/document.xml")).find("w:body", NS)
+        notes = etree.fromstring(zf.read("word/footnotes.xml")) if "word/footnotes.xml" in zf.namelist() else None
+    lines = []
+    for p in body.findall("w:p", NS):
+        style = p.find("w:pPr/w:pStyle", NS)
+        out = []
+        for r in p.findall("w:r", NS):
+            rs = r.find("w:rPr/w:rStyle", NS)
+            rs = rs.get(f"{{{W}}}val") if rs is not None else ""
+            bold = rs == "KHDam" or r.find("w:rPr/w:b", NS) is not None
+            italic = rs == "KHNghieng" or r.find("w:rPr/w:i", NS) is not None
+            ref = r.find("w:footnoteReference", NS)
+            if ref is not None:
+                out.append(f"[^{ref.get(f'{{{W}}}id')}]")
+                continue
+            text = "".join(t.text or "" for t in r.findall("w:t", NS))
+            mark = "***" if bold and italic else "**" if bold else "*" if italic else ""
+            core = text.strip()
+            if mark and core:
+                text = text[:len(text) - len(text.lstrip())] + mark + core + mark + text[len(text.rstrip()):]
+            out.append(text)
+        line = "".join(out)
+        if line.strip():
+            lines.append(f"{style.get(f'{{{W}}}val') if style is not None else ''}| {line}")
+    if notes is not None:
+        for n in notes.findall("w:footnote", NS):
+            if int(n.get(f"{{{W}}}id")) > 0:
+                lines.append(f"[^{n.get(f'{{{W}}}id')}]: " + "".join(t.text or "" for t in n.iter(f"{{{W}}}t")).strip())
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("folder", [p for p in EXAMPLES if (p / "expected-marks.txt").is_file()], ids=lambda p: p.name)
+def test_rendered_body_has_the_hand_written_emphasis_and_markers(built, folder):
+    _, data, _ = built[folder.name]
+    expected = (folder / "expected-marks.txt").read_text(encoding="utf-8").split("\n")
+    actual = marked_text(data).split("\n")
+    for number, (want, got) in enumerate(zip(expected, actual), 1):
+        assert got == want, f"{folder.name}/expected-marks.txt line {number}"
+    assert len(actual) == len(expected)
+
+
+def test_department_plan_duties_reach_letters_and_outside_parties_get_none(built):
+    plan, _, documents = built["so-nhiem-vu-trong-than"]
+    letters = {d.agency: docx_text(d.data) for d in documents if d.kind == "letter"}
+    assert "cong-doan" not in letters, "a request to a body outside the issuer's authority sends no letter"
+    for member in ("phong-to-chuc", "phong-cai-cach"):   # a collective duty reaches each member
+        assert "3. Trách nhiệm tổ chức thực hiện" in letters[member] or "Trách nhiệm tổ chức thực hiện" in letters[member]
+        assert ("Các phòng chuyên môn: tổ chức thực hiện nhiệm vụ được giao, báo cáo kết quả "
+                "trước ngày 05/12/2026.") in letters[member]
+    assert "Văn phòng Sở: theo dõi, tổng hợp kết quả, báo cáo Giám đốc Sở." in letters["van-phong-so"]
+    # KT. without TM., leading-zero number
+    text = docx_text(built["so-nhiem-vu-trong-than"][1])
+    assert "| KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC / Đỗ Thanh Bình |" in text and "Số: 0124/KH-SNV" in text
+
+
+def test_commune_yearly_fixed_date_report_through_a_focal_agency(built):
+    plan, _, documents = built["xa-nhiem-vu-trong-than"]
+    letter = next(docx_text(d.data) for d in documents if d.kind == "letter" and d.agency == "tram-y-te")
+    assert ("- Báo cáo năm 2026 (số liệu từ ngày 1/11/2025 đến ngày 31/10/2026): trước ngày 15/11/2026.") in letter
+    assert "gửi về UBND xã Tân Lập (qua Văn phòng HĐND và UBND xã)" in letter
+    assert "| TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Lê Thị Hoa |" in docx_text(built["xa-nhiem-vu-trong-than"][1])

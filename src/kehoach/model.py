@@ -103,7 +103,7 @@ class DocumentMeta:
 
     type_name: str
     code: str
-    number: Optional[int]
+    number: Optional[int | str]   # a string keeps the register's leading zeros ("0124")
     year: int
     month: int
     day: Optional[int]

@@ -221,7 +221,7 @@ def document_code(
 def document_number(
     code: str | None,
     issuer_code: str,
-    number: int | None = None,
+    number: int | str | None = None,
     blank: str = DEFAULT_BLANK,
     unit: str | None = None,
 ) -> str:
@@ -233,11 +233,16 @@ def document_number(
     issuance — so ``number=None`` leaves ``blank`` in its place:
     ``'Số:      /KH-UBND'``.
 
+    A number given as digits in a string (``"0124"``) is printed as written:
+    some registers print leading zeros.
+
     Raises ValueError for a number below 1 (registers start at 01).
     """
     doc_code = document_code(code, issuer_code, unit)
     if number is None:
         return f"Số:{blank}/{doc_code}"
+    if isinstance(number, str) and number.isdigit() and int(number) >= 1:
+        return f"Số: {number}/{doc_code}"  # as the register printed it ("0124")
     _check_int("number", number)
     if number < 1:
         raise ValueError(f"document number must be >= 1, got {number}")
