@@ -176,3 +176,20 @@ def test_preview_shows_emphasis_and_footnotes(body_plan):
     assert "\\- Hoàn thành **trước ngày 30/6/2026** các việc *\\(nếu có\\)* còn lại[^1]." in md or \
         "\\- Hoàn thành **trước ngày 30/6/2026** các việc *(nếu có)* còn lại[^1]." in md
     assert "[^1]: Theo **Công văn** số 12/UBND ngày 02/01/2026." in md
+
+
+def test_nested_recipients_and_a_copy_count(body_plan, tmp_path):
+    folder = tmp_path / "plan"
+    shutil.copytree(body_plan, folder)
+    path = folder / "plan.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "  - text: Các cơ quan, đơn vị liên quan\n",
+        "  - text: \"Các cơ quan:\"\n    items: [Văn phòng HĐND và UBND xã, Phòng Kinh tế]\n")
+    path.write_text(text + "recipients_note: (05b)\n", encoding="utf-8")
+    plan = kehoach.load_plan(folder)
+    cell = next(line for line in docx_text(render_plan(plan)).split("\n") if line.startswith("| Nơi nhận:"))
+    assert ("Nơi nhận: / - UBND tỉnh Bình Sơn; / - Đảng ủy xã; / - Các cơ quan: / + Văn phòng HĐND và UBND xã; "
+            "/ + Phòng Kinh tế; / - Lưu: VT. / (05b) |") in cell
+    from kehoach.documents import preview
+    md = preview.markdown(plan)
+    assert "- Các cơ quan:\n  - Văn phòng HĐND và UBND xã;\n  - Phòng Kinh tế;\n- Lưu: VT.\n\n(05b)\n" in md

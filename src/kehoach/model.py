@@ -192,6 +192,7 @@ class Recipient:
 
     text: str
     ref: Optional[str] = None
+    items: tuple[str, ...] = ()     # nested "+ …" lines under this one
 
 
 @dataclass(frozen=True)
@@ -452,6 +453,8 @@ class Plan:
     #: inline emphasis and footnotes in text fields (``markup: false`` prints every mark as typed)
     markup: bool = True
     preamble: Preamble = field(default_factory=Preamble)
+    #: a line printed after the last Nơi nhận line (a copy count such as "(12b)")
+    recipients_note: Optional[str] = None
     _tasks: Mapping[str, Task] = field(init=False, repr=False, compare=False)
     _all_tasks: tuple[Task, ...] = field(init=False, repr=False, compare=False)
     _led: Mapping[str, tuple[Task, ...]] = field(init=False, repr=False, compare=False)

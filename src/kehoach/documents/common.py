@@ -24,10 +24,15 @@ def reference(plan: Plan) -> str:
     return f"{d.type_name} số{number} {vn.format_date(d.year, d.month, d.day)} của {plan.issuer.short_name}"
 
 
-def recipient_lines(recipients: tuple[Recipient, ...]) -> list[str]:
-    """``- …;`` for each line, the last ending with ``.``."""
-    last = len(recipients) - 1
-    return [f"- {r.text}{'.' if i == last else ';'}" for i, r in enumerate(recipients)]
+def recipient_lines(recipients: tuple[Recipient, ...], note: str | None = None) -> list[str]:
+    """``- …;`` for each line, nested items as ``+ …;``, the very last line
+    ending with ``.``; then ``note`` (a copy count) as written."""
+    flat: list[tuple[str, bool]] = []          # (line, gets punctuation)
+    for r in recipients:
+        flat.append((f"- {r.text}", not r.items))  # "- Các sở, ngành:" heads its items as written
+        flat += [(f"+ {item}", True) for item in r.items]
+    out = [line + (("." if i == len(flat) - 1 else ";") if punct else "") for i, (line, punct) in enumerate(flat)]
+    return out + ([note] if note else [])
 
 
 def signer_context(signer: Signer) -> dict:

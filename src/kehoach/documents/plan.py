@@ -289,7 +289,7 @@ def context(plan: Plan, profile: StyleProfile = DEFAULT) -> dict:
         "body_xml": body_xml_,
         "footnotes": len(notes),
         "closing": plain(plan.closing, plan.markup),
-        "recipients": recipient_lines(plan.recipients),
+        "recipients": recipient_lines(plan.recipients, plan.recipients_note),
         "signer": signer_context(plan.signer),
         "appendices": [a.id for a in plan.appendices],
         "appendices_xml": appendices_xml(appendix_specs(plan, profile), profile),

@@ -211,8 +211,12 @@ def markdown(plan: Plan) -> str:
     # ô 9 and 7: Nơi nhận, then the signature block
     out += [f"***{NOI_NHAN}***", ""]
     for line in ctx["recipients"]:
-        text = line[2:] if line.startswith("- ") else line
-        out.append("- " + " ".join(_lines(text)))
+        if line.startswith("+ "):       # a nested item
+            out.append("  - " + " ".join(_lines(line[2:])))
+        elif line.startswith("- "):
+            out.append("- " + " ".join(_lines(line[2:])))
+        else:                            # the copy count after the last line
+            out += ["", " ".join(_lines(line))]
     out.append("")
     signer = ctx["signer"]
     out += ["\\\n".join(f"**{x}**" for line in signer["lines"] for x in _lines(line, start=False)), ""]

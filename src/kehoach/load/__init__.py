@@ -287,7 +287,8 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: Optional[
             bases_italic=bool(plan.get("bases_italic", True)),
             after_bases=tuple(plan[k] for k in ("background", "proposal", "lead_in", "supersedes") if plan.get(k)),
         ),
-        recipients=tuple(Recipient(x["text"], x.get("ref")) for x in plan["recipients"]),
+        recipients=tuple(Recipient(x["text"], x.get("ref"), tuple(x.get("items", ()))) for x in plan["recipients"]),
+        recipients_note=plan.get("recipients_note"),
         signer=signer, reporting=reporting, registry=registry, appendices=appendices,
         style=MappingProxyType({k: as_number(v) for k, v in plan.get("style", {}).items()}),
         letters=MappingProxyType({k: tuple(v) if isinstance(v, list) else v
