@@ -270,3 +270,18 @@ def test_commune_yearly_fixed_date_report_through_a_focal_agency(built):
     assert ("- Báo cáo năm 2026 (số liệu từ ngày 1/11/2025 đến ngày 31/10/2026): trước ngày 15/11/2026.") in letter
     assert "gửi về UBND xã Tân Lập (qua Văn phòng HĐND và UBND xã)" in letter
     assert "| TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Lê Thị Hoa |" in docx_text(built["xa-nhiem-vu-trong-than"][1])
+
+
+def test_a_plan_without_periodic_reports(tmp_path):
+    """No `reporting:` at all (4 of 29 surveyed plans): it validates, builds no
+    report template, and its letters carry no reporting section."""
+    folder = tmp_path / "plan"
+    shutil.copytree(ROOT / "examples" / "so-nhiem-vu-trong-than", folder)
+    text = (folder / "plan.yaml").read_text(encoding="utf-8")
+    (folder / "plan.yaml").write_text(text[:text.index("reporting:")], encoding="utf-8")
+    plan, diagnostics = kehoach.check_plan(folder)
+    assert plan is not None and [d for d in diagnostics if d.severity.name == "ERROR"] == []
+    documents = render_documents(plan)
+    assert not [d for d in documents if d.kind in ("report-template", "consolidated-report")]
+    letter = next(docx_text(d.data) for d in documents if d.kind == "letter" and d.agency == "phong-to-chuc")
+    assert "Chế độ báo cáo" not in letter and "2. Trách nhiệm tổ chức thực hiện" in letter

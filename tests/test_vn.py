@@ -260,7 +260,13 @@ class TestDocumentNumber:
 
     def test_non_int_raises(self):
         with pytest.raises(TypeError):
-            document_number("KH", "UBND", "5")  # type: ignore[arg-type]
+            document_number("KH", "UBND", 5.0)  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            document_number("KH", "UBND", "5a")  # type: ignore[arg-type]
+
+    def test_digits_as_text_print_as_the_register_wrote_them(self):
+        assert document_number("KH", "UBND", "0124") == "Số: 0124/KH-UBND"
+        assert document_number("KH", "UBND", "5") == "Số: 5/KH-UBND"
 
 
 # ---------------------------------------------------------------------------

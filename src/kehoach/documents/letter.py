@@ -102,7 +102,7 @@ def context(plan: Plan, agency_id: str) -> dict:
         "lead": next(numbers) if lead else "",
         "support": next(numbers) if support or member_tasks else "",
         "duties": next(numbers) if duties else "",
-        "reporting": next(numbers),
+        "reporting": next(numbers) if plan.reporting.periods else "",   # a plan may set no report
     }
     reports = agency_id in plan.reporters()
     rule = plan.reporting

@@ -265,7 +265,9 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: Optional[
     )
     from ..model import DEFAULT_CONSOLIDATED_DUE, DEFAULT_CUTOFF, DEFAULT_DUE  # reporting calendar defaults
 
-    r = plan["reporting"]
+    # no "reporting:" — a plan that sets no periodic report: no periods, nobody reports
+    r = plan.get("reporting") or {"periods": [], "reporters": [], "to": issuer_data["agency"],
+                                  "consolidated_to": issuer_data["agency"]}
     cutoff = {kind: tuple(value) for kind, value in DEFAULT_CUTOFF.items()}
     cutoff.update({kind: (c["from"], c["to"]) for kind, c in r.get("cutoff", {}).items()})
     reporting = ReportingRule(

@@ -901,7 +901,8 @@ def build_letter_template(profile: StyleProfile = DEFAULT) -> bytes:
         ("KH Nội dung", "{{ d }}"),
         ("KH Nội dung", "{%p endfor %}"),
         ("KH Nội dung", "{%p endif %}"),
-        # 4. Reporting.
+        # 4. Reporting (none when the plan sets no periodic report).
+        ("KH Tên phần", "{%p if sections.reporting %}"),
         ("KH Tên phần", "{{ sections.reporting }} Chế độ báo cáo"),
         ("KH Nội dung", "{%p if reports %}"),
         ("KH Nội dung",
@@ -916,6 +917,7 @@ def build_letter_template(profile: StyleProfile = DEFAULT) -> bytes:
         ("KH Nội dung",
          "Chủ động phối hợp, cung cấp đầy đủ, kịp thời thông tin, số liệu về kết quả thực hiện các "
          "nhiệm vụ nêu trên cho cơ quan chủ trì khi được đề nghị, để tổng hợp, báo cáo theo quy định."),
+        ("KH Nội dung", "{%p endif %}"),
         ("KH Nội dung", "{%p endif %}"),
     ])
     _closing(document, "Đề nghị {{ agency_short }} quan tâm, triển khai thực hiện./.")
