@@ -44,14 +44,18 @@ def built() -> dict[str, tuple[kehoach.Plan, bytes, list]]:
     return out
 
 
+def assert_same_lines(expected_file: Path, actual: str) -> None:
+    """``actual`` equals the hand-written file, line by line (the first difference named)."""
+    expected = expected_file.read_text(encoding="utf-8").split("\n")
+    lines = actual.split("\n")
+    for number, (want, got) in enumerate(zip(expected, lines), 1):
+        assert got == want, f"{expected_file.parent.name}/{expected_file.name} line {number}"
+    assert len(lines) == len(expected)
+
+
 @pytest.mark.parametrize("folder", EXAMPLES, ids=lambda p: p.name)
 def test_rendered_plan_is_the_hand_written_text(built, folder):
-    _, data, _ = built[folder.name]
-    expected = (folder / "expected.txt").read_text(encoding="utf-8").split("\n")
-    actual = docx_text(data).split("\n")
-    for number, (want, got) in enumerate(zip(expected, actual), 1):
-        assert got == want, f"{folder.name}/expected.txt line {number}"
-    assert len(actual) == len(expected)
+    assert_same_lines(folder / "expected.txt", docx_text(built[folder.name][1]))
 
 
 @pytest.mark.parametrize("folder", EXAMPLES, ids=lambda p: p.name)
@@ -242,12 +246,7 @@ def marked_text(data: bytes) -> str:
 
 @pytest.mark.parametrize("folder", [p for p in EXAMPLES if (p / "expected-marks.txt").is_file()], ids=lambda p: p.name)
 def test_rendered_body_has_the_hand_written_emphasis_and_markers(built, folder):
-    _, data, _ = built[folder.name]
-    expected = (folder / "expected-marks.txt").read_text(encoding="utf-8").split("\n")
-    actual = marked_text(data).split("\n")
-    for number, (want, got) in enumerate(zip(expected, actual), 1):
-        assert got == want, f"{folder.name}/expected-marks.txt line {number}"
-    assert len(actual) == len(expected)
+    assert_same_lines(folder / "expected-marks.txt", marked_text(built[folder.name][1]))
 
 
 def test_department_plan_duties_reach_letters_and_outside_parties_get_none(built):

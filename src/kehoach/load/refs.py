@@ -186,6 +186,7 @@ class _Checker:
                     self.add(doc, (), "KH071", f"tasks.yaml dạng ngắn thiếu khóa '{key}' "
                                                f"(hoặc dùng appendices: [...] để khai báo các phụ lục)")
         seen_appendices: dict[str, int] = {}
+        seen_groups: dict[str, int] = {}   # group ids are unique across appendices (diffs key them)
         for index, (path, appendix, _short) in enumerate(appendix_items(doc.data), 1):
             aid = _str(appendix.get("id")) or f"pl-{index}"
             if aid in seen_appendices:
@@ -199,14 +200,8 @@ class _Checker:
                 if _dict(column).get("role") == "field" and "key" not in _dict(column):
                     self.add(doc, path + ("columns", c), "KH072", "cột tự do (role: field) cần khóa 'key' "
                                                                   "để lấy giá trị từ fields của nhiệm vụ")
-            seen_groups: dict[str, int] = {}
             for gpath, group in _walk_groups(appendix.get("groups"), path + ("groups",)):
-                gid = _str(group.get("id"))
-                if gid is not None:
-                    if gid in seen_groups:
-                        self.add(doc, gpath + ("id",), "KH031", f"mã nhóm nhiệm vụ '{gid}' đã dùng ở dòng {seen_groups[gid]}")
-                    else:
-                        seen_groups[gid] = doc.where(gpath + ("id",))[0]
+                self.first_use(doc, gpath + ("id",), group.get("id"), seen_groups, "mã nhóm nhiệm vụ")
                 for t, task in enumerate(_list(group.get("tasks"))):
                     self.task(doc, gpath + ("tasks", t), _dict(task), seen_tasks)
             for t, task in enumerate(_list(appendix.get("tasks"))):
@@ -231,14 +226,19 @@ class _Checker:
             if isinstance(cells, list) and len(cells) != width:
                 self.add(doc, path + ("data", r), "KH073", f"dòng có {len(cells)} ô nhưng bảng có {width} cột")
 
+    def first_use(self, doc: YamlDoc, path: tuple, ident: Any, seen: dict[str, int], what: str) -> None:
+        """KH031 when ``ident`` was already used (``seen``: id → line of its first use)."""
+        if not isinstance(ident, str):
+            return
+        if ident in seen:
+            self.add(doc, path, "KH031", f"{what} '{ident}' đã dùng ở dòng {seen[ident]}")
+        else:
+            seen[ident] = doc.where(path)[0]
+
     def task(self, doc: YamlDoc, path: tuple, task: dict, seen: dict[str, int]) -> None:
         self.all_tasks.append((doc, path, task))
         tid = _str(task.get("id"))
-        if tid is not None:
-            if tid in seen:
-                self.add(doc, path + ("id",), "KH031", f"mã nhiệm vụ '{tid}' đã dùng ở dòng {seen[tid]}")
-            else:
-                seen[tid] = doc.where(path + ("id",))[0]
+        self.first_use(doc, path + ("id",), tid, seen, "mã nhiệm vụ")
         lead = task.get("lead")
         leads = [lead] if isinstance(lead, str) else _list(lead)
         lead_path = (lambda j: path + ("lead",)) if isinstance(lead, str) else (lambda j: path + ("lead", j))
