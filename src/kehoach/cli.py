@@ -21,9 +21,14 @@ from typing import Sequence
 
 from ._version import __version__
 from .diagnostics import PlanError, escape, format_json, format_text, has_errors, make
-from .load import check_plan
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def check_plan(folder):
+    """:func:`kehoach.load.check_plan`, imported when first used (fast start)."""
+    from .load import check_plan as check
+    return check(folder)
 
 KIND_WORDS = {"plan": "kế hoạch", "letter": "công văn", "report-template": "mẫu báo cáo",
               "consolidated-report": "báo cáo tổng hợp", "calendar": "lịch", "preview": "bản xem trước",
