@@ -453,50 +453,82 @@ def _input_key(job: _Job, template_sha: str) -> Optional[str]:
 
 # -- process pool -------------------------------------------------------------------
 
-_WORKER: dict[str, Any] = {}
+#: the plan of the build, in pool workers (inherited through fork, never pickled)
+_WORKER_PLAN: list[Plan] = []
 
 
-def _worker_init(templates: dict[str, bytes], shown: dict[str, str], sandboxed: bool) -> None:
-    _WORKER.update(templates=templates, shown=shown, sandboxed=sandboxed)
+def _worker_init(plan: Plan) -> None:
+    _WORKER_PLAN[:] = [plan]
 
 
-def _worker_render(job: _Job) -> tuple[Optional[bytes], Optional[list]]:
-    """Render in a worker; a :class:`BuildError` comes back as its diagnostics
-    (PlanError does not survive pickling)."""
-    try:
-        return job.run(_WORKER["templates"][job.template], _WORKER["shown"][job.template],
-                       _WORKER["sandboxed"]), None
-    except BuildError as exc:
-        return None, list(exc.diagnostics)
+def _worker_render(jobs: list[_Job]) -> list[tuple[Optional[bytes], Optional[list]]]:
+    """Render a chunk of jobs in a worker; a :class:`BuildError` comes back as
+    its diagnostics (PlanError does not survive pickling)."""
+    out: list[tuple[Optional[bytes], Optional[list]]] = []
+    for job in jobs:
+        try:
+            out.append((_run_here(_WORKER_PLAN[0], job), None))
+        except BuildError as exc:
+            out.append((None, list(exc.diagnostics)))
+    return out
 
 
-def _render_jobs(plan: Plan, jobs: list[_Job], workers: int) -> Iterable[bytes]:
-    """The bytes of each job, in order: in this process, or in ``workers``
-    processes when there are enough jobs."""
-    names = sorted({j.template for j in jobs})
-    try:
-        templates = {n: template_bytes(plan, n) for n in names} if workers > 1 else {}
-    except BuildError:  # unreadable template: rendered here, so errors come in document order
-        workers = 1
-    if workers <= 1 or len(jobs) < POOL_THRESHOLD:
-        for job in jobs:
-            yield _run_here(plan, job)
-        return
-    import concurrent.futures
-    import multiprocessing
-    shown = {n: _shown(plan, n) for n in names}
-    try:
-        context = multiprocessing.get_context("fork")  # workers inherit the imported modules
-    except ValueError:  # pragma: no cover - no fork (Windows)
-        context = multiprocessing.get_context()
-    workers = min(workers, len(jobs))
-    chunk = max(1, min(16, len(jobs) // (workers * 4)))
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
-                                                initargs=(templates, shown, bool(plan.template_dir))) as pool:
-        for data, diagnostics in pool.map(_worker_render, jobs, chunksize=chunk):
-            if diagnostics is not None:
-                raise BuildError(diagnostics)
-            yield data
+class _Renderer:
+    """Renders jobs as they are produced: in this process, or — once there are
+    :data:`POOL_THRESHOLD` of them and more than one worker is allowed — in a
+    pool of forked workers, chunk by chunk, so that rendering overlaps with
+    building the next contexts, calendars and pages here.  Results are read
+    back in submission order."""
+
+    CHUNK = 8
+
+    def __init__(self, plan: Plan, workers: int) -> None:
+        self.plan = plan
+        self.workers = workers if self._can_fork() else 1
+        self.pool = None
+        self.waiting: list[_Job] = []
+        self.chunks: list = []        # futures of submitted chunks, in order
+        self.count = 0
+
+    @staticmethod
+    def _can_fork() -> bool:
+        import multiprocessing
+        return "fork" in multiprocessing.get_all_start_methods()
+
+    def add(self, job: _Job) -> None:
+        self.waiting.append(job)
+        self.count += 1
+        if self.pool is None and self.workers > 1 and self.count >= POOL_THRESHOLD:
+            import concurrent.futures
+            import multiprocessing
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init,
+                initargs=(self.plan,))
+        if self.pool is not None and len(self.waiting) >= self.CHUNK:
+            self._submit()
+
+    def _submit(self) -> None:
+        for start in range(0, len(self.waiting), self.CHUNK):
+            self.chunks.append(self.pool.submit(_worker_render, self.waiting[start:start + self.CHUNK]))
+        self.waiting = []
+
+    def results(self) -> Iterable[bytes]:
+        """The bytes of every job added, in order."""
+        if self.pool is None:
+            for job in self.waiting:
+                yield _run_here(self.plan, job)
+            return
+        self._submit()
+        for future in self.chunks:
+            for data, diagnostics in future.result():
+                if diagnostics is not None:
+                    raise BuildError(diagnostics)
+                yield data
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
@@ -507,13 +539,13 @@ def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
 
     ``progress(n, document)`` is called after each document, in order (a CLI
     draws a progress line with it).  ``jobs``: processes rendering .docx files
-    (None: one per core; a pool is only started for enough documents); the
-    output is the same whatever ``jobs`` is.  ``previous(path, input_key)``
-    returns the bytes of an earlier build of the same document with the same
-    input key, or None; such documents are not rendered again."""
+    (None: one per core; a pool is only started for enough documents, and only
+    where processes can be forked); the output is the same whatever ``jobs``
+    is.  ``previous(path, input_key)`` returns the bytes of an earlier build of
+    the same document with the same input key, or None; such documents are
+    not rendered again."""
     options = options or BuildOptions()
-    workers = default_jobs() if jobs is None else max(1, jobs)
-    items: list = [item for builder in BUILDERS for item in builder(plan, options)]
+    renderer = _Renderer(plan, default_jobs() if jobs is None else max(1, jobs))
     template_sha: dict[str, Optional[str]] = {}
 
     def sha(name: str) -> Optional[str]:
@@ -523,29 +555,32 @@ def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
             except BuildError:  # reported by the rendering, in document order
                 template_sha[name] = None
         return template_sha[name]
-    done: dict[int, Document] = {}
-    todo: list[tuple[int, _Job, Optional[str]]] = []
-    for index, item in enumerate(items):
-        if isinstance(item, Document):
-            done[index] = item
-            continue
-        template = sha(item.template)
-        key = _input_key(item, template) if template else None
-        data = previous(item.path, key) if previous and key else None
-        if data is not None:
-            done[index] = item.document(data, key)
-        else:
-            todo.append((index, item, key))
-    rendered = _render_jobs(plan, [job for _, job, _ in todo], workers)
-    pending = iter(todo)
+
+    items: list = []      # Document, or (job, key) still to render
     out: list[Document] = []
-    for index in range(len(items)):
-        if index not in done:
-            _, job, key = next(pending)
-            done[index] = job.document(next(rendered), key)
-        out.append(done.pop(index))
-        if progress:
-            progress(len(out), out[-1])
+    try:
+        for builder in BUILDERS:
+            for item in builder(plan, options):
+                if isinstance(item, _Job):
+                    template = sha(item.template)
+                    key = _input_key(item, template) if template else None
+                    data = previous(item.path, key) if previous and key else None
+                    if data is not None:
+                        item = item.document(data, key)
+                    else:
+                        renderer.add(item)
+                        item = (item, key)
+                items.append(item)
+        rendered = iter(renderer.results())
+        for item in items:
+            if not isinstance(item, Document):
+                job, key = item
+                item = job.document(next(rendered), key)
+            out.append(item)
+            if progress:
+                progress(len(out), item)
+    finally:
+        renderer.close()
     out.append(Document(html_preview.PATH, html_preview.KIND, html_preview.page(plan, out).encode("utf-8")))
     return out
 
