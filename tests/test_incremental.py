@@ -55,16 +55,20 @@ def docx_paths(result) -> set[str]:
     return {d.path for d in result.documents if d.path.endswith(".docx")}
 
 
-def test_unchanged_plan_renders_nothing_and_gives_the_same_files(plan_dir, tmp_path, rendered):
+def test_unchanged_plan_renders_nothing_and_gives_the_same_files(plan_dir, tmp_path, rendered, monkeypatch):
+    pages: list[int] = []
+    real_page = build_module.html_preview.page
+    monkeypatch.setattr(build_module.html_preview, "page", lambda plan, docs: pages.append(1) or real_page(plan, docs))
     first = build(plan_dir, tmp_path / "out")
+    assert pages == [1]
     assert set(rendered) == docx_paths(first)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     keyed = {e["path"] for e in manifest["documents"] if "input" in e}
-    assert keyed == docx_paths(first)
+    assert keyed == docx_paths(first) | {"preview/index.html"}
     before = tree(tmp_path / "out")
     rendered.clear()
     build(plan_dir, tmp_path / "out")
-    assert rendered == []
+    assert rendered == [] and pages == [1], "nothing rendered, the HTML preview reused"
     assert tree(tmp_path / "out") == before
 
 

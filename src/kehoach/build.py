@@ -581,8 +581,25 @@ def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
                 progress(len(out), item)
     finally:
         renderer.close()
-    out.append(Document(html_preview.PATH, html_preview.KIND, html_preview.page(plan, out).encode("utf-8")))
+    out.append(_html_preview(plan, out, previous))
     return out
+
+
+def _html_preview(plan: Plan, documents: list[Document],
+                  previous: Optional[Callable[[str, str], Optional[bytes]]]) -> Document:
+    """The HTML preview; taken from the previous build when the plan's subject,
+    the agencies' names and the bytes of every plan and letter .docx are the
+    same (extracting their text is most of its cost)."""
+    h = hashlib.sha256(f"kehoach {__version__}\0html\0{plan.document.subject}\0".encode())
+    for d in documents:
+        if d.path.endswith(".docx") and d.kind in ("plan", "letter"):
+            name = plan.registry.name(d.agency) if d.agency else ""
+            h.update(f"{d.path}\0{d.kind}\0{name}\0{d.sha256}\0".encode())
+    key = h.hexdigest()
+    data = previous(html_preview.PATH, key) if previous else None
+    if data is None:
+        data = html_preview.page(plan, documents).encode("utf-8")
+    return Document(html_preview.PATH, html_preview.KIND, data, input=key)
 
 
 def _previous_build(out: Path) -> Callable[[str, str], Optional[bytes]]:
