@@ -243,6 +243,19 @@ class _Job:
         return Document(self.path, self.kind, data, self.agency, self.period, key)
 
 
+@dataclass(frozen=True)
+class _Recipe:
+    """How to make a job: ``make(plan, *args)``.  Building the context is
+    left to whoever renders, so that with ``-j`` the contexts are built in
+    the workers too (they are most of a large plan's cost)."""
+
+    make: Callable[..., _Job]
+    args: tuple = ()
+
+    def job(self, plan: Plan) -> _Job:
+        return self.make(plan, *self.args)
+
+
 def _job(plan: Plan, path: str, kind: str, name: str, context: dict, expect_sections: int, **extra) -> _Job:
     return _Job(path, kind, name, context, expect_sections, _properties(plan, name, context), **extra)
 
@@ -270,7 +283,7 @@ def render_plan(plan: Plan) -> bytes:
 
 
 def _plan_documents(plan: Plan, options: "BuildOptions") -> list:
-    return [_plan_job(plan), Document(preview.PATH, preview.KIND, preview.markdown(plan).encode("utf-8"))]
+    return [_Recipe(_plan_job, ()), Document(preview.PATH, preview.KIND, preview.markdown(plan).encode("utf-8"))]
 
 
 def _letter_job(plan: Plan, agency_id: str) -> _Job:
@@ -283,8 +296,8 @@ def render_letter(plan: Plan, agency_id: str) -> bytes:
     return _run_here(plan, _letter_job(plan, agency_id))
 
 
-def _letters(plan: Plan, options: "BuildOptions") -> Iterable[_Job]:
-    return (_letter_job(plan, a) for a in letter.agencies(plan))
+def _letters(plan: Plan, options: "BuildOptions") -> Iterable["_Recipe"]:
+    return (_Recipe(_letter_job, (a,)) for a in letter.agencies(plan))
 
 
 def _report_job(plan: Plan, per: Period, agency_id: str) -> _Job:
@@ -297,10 +310,10 @@ def render_report_template(plan: Plan, per: Period, agency_id: str) -> bytes:
     return _run_here(plan, _report_job(plan, per, agency_id))
 
 
-def _report_templates(plan: Plan, options: "BuildOptions") -> Iterable[_Job]:
+def _report_templates(plan: Plan, options: "BuildOptions") -> Iterable["_Recipe"]:
     for per in options.periods(plan):
         for a in report.agencies(plan, per):
-            yield _report_job(plan, per, a)
+            yield _Recipe(_report_job, (per, a))
 
 
 def consolidation(plan: Plan, per: Period, as_of: dt.date) -> Optional[Consolidation]:
@@ -451,42 +464,72 @@ def _input_key(job: _Job, template_sha: str) -> Optional[str]:
     return h.hexdigest()
 
 
-# -- process pool -------------------------------------------------------------------
+# -- producing documents ---------------------------------------------------------------
 
-#: the plan of the build, in pool workers (inherited through fork, never pickled)
-_WORKER_PLAN: list[Plan] = []
-
-
-def _worker_init(plan: Plan) -> None:
-    _WORKER_PLAN[:] = [plan]
+#: what to take from a previous build: ``previous(path, input_key)`` -> bytes or None
+Previous = Callable[[str, str], Optional[bytes]]
 
 
-def _worker_render(jobs: list[_Job]) -> list[tuple[Optional[bytes], Optional[list]]]:
-    """Render a chunk of jobs in a worker; a :class:`BuildError` comes back as
-    its diagnostics (PlanError does not survive pickling)."""
-    out: list[tuple[Optional[bytes], Optional[list]]] = []
-    for job in jobs:
+class _Producer:
+    """Turns a job (or a recipe) into its :class:`Document`: builds the context,
+    computes the input key, takes the previous build's bytes when the key
+    matches, else renders.  One per process (the build's own, or a worker's)."""
+
+    def __init__(self, plan: Plan, previous: Optional[Previous]) -> None:
+        self.plan, self.previous = plan, previous
+        self.template_sha: dict[str, Optional[str]] = {}
+
+    def sha(self, name: str) -> Optional[str]:
+        if name not in self.template_sha:
+            try:
+                self.template_sha[name] = hashlib.sha256(template_bytes(self.plan, name)).hexdigest()
+            except BuildError:  # reported by the rendering, in document order
+                self.template_sha[name] = None
+        return self.template_sha[name]
+
+    def __call__(self, item: "_Job | _Recipe") -> Document:
+        job = item.job(self.plan) if isinstance(item, _Recipe) else item
+        template = self.sha(job.template)
+        key = _input_key(job, template) if template else None
+        data = self.previous(job.path, key) if self.previous and key else None
+        if data is None:
+            data = _run_here(self.plan, job)
+        return job.document(data, key)
+
+
+#: the producer of a pool worker (its plan inherited through fork, never pickled)
+_WORKER: list[_Producer] = []
+
+
+def _worker_init(plan: Plan, previous: Optional[Previous]) -> None:
+    _WORKER[:] = [_Producer(plan, previous)]
+
+
+def _worker_produce(items: list) -> list[tuple[Optional[Document], Optional[list]]]:
+    """Produce a chunk of documents in a worker; a :class:`BuildError` comes
+    back as its diagnostics (PlanError does not survive pickling)."""
+    out: list[tuple[Optional[Document], Optional[list]]] = []
+    for item in items:
         try:
-            out.append((_run_here(_WORKER_PLAN[0], job), None))
+            out.append((_WORKER[0](item), None))
         except BuildError as exc:
             out.append((None, list(exc.diagnostics)))
     return out
 
 
 class _Renderer:
-    """Renders jobs as they are produced: in this process, or — once there are
-    :data:`POOL_THRESHOLD` of them and more than one worker is allowed — in a
-    pool of forked workers, chunk by chunk, so that rendering overlaps with
-    building the next contexts, calendars and pages here.  Results are read
-    back in submission order."""
+    """Produces documents as their jobs are listed: in this process, or — once
+    there are :data:`POOL_THRESHOLD` of them and more than one worker is
+    allowed — in a pool of forked workers, chunk by chunk, while this process
+    goes on with the calendars and pages.  Results are read back in order."""
 
     CHUNK = 8
 
-    def __init__(self, plan: Plan, workers: int) -> None:
-        self.plan = plan
+    def __init__(self, plan: Plan, workers: int, previous: Optional[Previous]) -> None:
+        self.plan, self.previous = plan, previous
         self.workers = workers if self._can_fork() else 1
         self.pool = None
-        self.waiting: list[_Job] = []
+        self.waiting: list = []
         self.chunks: list = []        # futures of submitted chunks, in order
         self.count = 0
 
@@ -495,35 +538,36 @@ class _Renderer:
         import multiprocessing
         return "fork" in multiprocessing.get_all_start_methods()
 
-    def add(self, job: _Job) -> None:
-        self.waiting.append(job)
+    def add(self, item: "_Job | _Recipe") -> None:
+        self.waiting.append(item)
         self.count += 1
         if self.pool is None and self.workers > 1 and self.count >= POOL_THRESHOLD:
             import concurrent.futures
             import multiprocessing
             self.pool = concurrent.futures.ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init,
-                initargs=(self.plan,))
+                initargs=(self.plan, self.previous))
         if self.pool is not None and len(self.waiting) >= self.CHUNK:
             self._submit()
 
     def _submit(self) -> None:
         for start in range(0, len(self.waiting), self.CHUNK):
-            self.chunks.append(self.pool.submit(_worker_render, self.waiting[start:start + self.CHUNK]))
+            self.chunks.append(self.pool.submit(_worker_produce, self.waiting[start:start + self.CHUNK]))
         self.waiting = []
 
-    def results(self) -> Iterable[bytes]:
-        """The bytes of every job added, in order."""
+    def results(self) -> Iterable[Document]:
+        """The document of every job added, in order."""
         if self.pool is None:
-            for job in self.waiting:
-                yield _run_here(self.plan, job)
+            produce = _Producer(self.plan, self.previous)
+            for item in self.waiting:
+                yield produce(item)
             return
         self._submit()
         for future in self.chunks:
-            for data, diagnostics in future.result():
+            for document, diagnostics in future.result():
                 if diagnostics is not None:
                     raise BuildError(diagnostics)
-                yield data
+                yield document
 
     def close(self) -> None:
         if self.pool is not None:
@@ -533,60 +577,40 @@ class _Renderer:
 
 def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
                      progress: Optional[Callable[[int, Document], None]] = None, *,
-                     jobs: Optional[int] = 1,
-                     previous: Optional[Callable[[str, str], Optional[bytes]]] = None) -> list[Document]:
+                     jobs: Optional[int] = 1, previous: Optional[Previous] = None) -> list[Document]:
     """Every document of the plan, rendered in memory.
 
     ``progress(n, document)`` is called after each document, in order (a CLI
-    draws a progress line with it).  ``jobs``: processes rendering .docx files
-    (None: one per core; a pool is only started for enough documents, and only
-    where processes can be forked); the output is the same whatever ``jobs``
-    is.  ``previous(path, input_key)`` returns the bytes of an earlier build of
-    the same document with the same input key, or None; such documents are
-    not rendered again."""
+    draws a progress line with it).  ``jobs``: processes building and rendering
+    the .docx files (None: one per core; a pool is only started for enough
+    documents, and only where processes can be forked); the output is the same
+    whatever ``jobs`` is.  ``previous(path, input_key)`` returns the bytes of
+    an earlier build of the same document with the same input key, or None;
+    such documents are not rendered again."""
     options = options or BuildOptions()
-    renderer = _Renderer(plan, default_jobs() if jobs is None else max(1, jobs))
-    template_sha: dict[str, Optional[str]] = {}
-
-    def sha(name: str) -> Optional[str]:
-        if name not in template_sha:
-            try:
-                template_sha[name] = hashlib.sha256(template_bytes(plan, name)).hexdigest()
-            except BuildError:  # reported by the rendering, in document order
-                template_sha[name] = None
-        return template_sha[name]
-
-    items: list = []      # Document, or (job, key) still to render
+    renderer = _Renderer(plan, default_jobs() if jobs is None else max(1, jobs), previous)
+    items: list = []      # Document, or None for the next result of the renderer
     out: list[Document] = []
     try:
         for builder in BUILDERS:
             for item in builder(plan, options):
-                if isinstance(item, _Job):
-                    template = sha(item.template)
-                    key = _input_key(item, template) if template else None
-                    data = previous(item.path, key) if previous and key else None
-                    if data is not None:
-                        item = item.document(data, key)
-                    else:
-                        renderer.add(item)
-                        item = (item, key)
-                items.append(item)
-        rendered = iter(renderer.results())
+                if isinstance(item, Document):
+                    items.append(item)
+                else:
+                    renderer.add(item)
+                    items.append(None)
+        produced = iter(renderer.results())
         for item in items:
-            if not isinstance(item, Document):
-                job, key = item
-                item = job.document(next(rendered), key)
-            out.append(item)
+            out.append(item if item is not None else next(produced))
             if progress:
-                progress(len(out), item)
+                progress(len(out), out[-1])
     finally:
         renderer.close()
     out.append(_html_preview(plan, out, previous))
     return out
 
 
-def _html_preview(plan: Plan, documents: list[Document],
-                  previous: Optional[Callable[[str, str], Optional[bytes]]]) -> Document:
+def _html_preview(plan: Plan, documents: list[Document], previous: Optional[Previous]) -> Document:
     """The HTML preview; taken from the previous build when the plan's subject,
     the agencies' names and the bytes of every plan and letter .docx are the
     same (extracting their text is most of its cost)."""
@@ -602,7 +626,7 @@ def _html_preview(plan: Plan, documents: list[Document],
     return Document(html_preview.PATH, html_preview.KIND, data, input=key)
 
 
-def _previous_build(out: Path) -> Callable[[str, str], Optional[bytes]]:
+def _previous_build(out: Path) -> Previous:
     """Look-up of the documents of the build already in ``out``: a document is
     reused when its manifest entry has the same input key, the manifest was
     written by this kehoach version, and the file on disk still has the
