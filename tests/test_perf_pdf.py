@@ -247,7 +247,7 @@ def test_pdf_a_option_on_the_command_line(monkeypatch, tmp_path):
     from kehoach import cli
     got = {}
 
-    def fake_build(plan, out, *, pdf, options, progress):
+    def fake_build(plan, out, *, pdf, options, progress, **_):
         got["pdf"] = pdf
         raise SystemExit(0)
 

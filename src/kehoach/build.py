@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
-from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
-
 from ._version import __version__
 from .diagnostics import Diagnostic, PlanError, make
 from .inline import plain
@@ -55,6 +53,9 @@ class Document:
     data: bytes
     agency: Optional[str] = None
     period: Optional[str] = None
+    #: content hash of everything the rendering used (see :func:`_input_key`),
+    #: kept in the manifest so the next build can skip an unchanged document
+    input: Optional[str] = field(default=None, compare=False)
 
     @property
     def sha256(self) -> str:
@@ -66,6 +67,8 @@ class Document:
             entry["agency"] = self.agency
         if self.period:
             entry["period"] = self.period
+        if self.input:
+            entry["input"] = self.input
         return entry
 
 
@@ -179,15 +182,18 @@ def _properties(plan: Plan, name: str, context: dict) -> dict[str, str]:
     return {"title": cut(title), "subject": cut(subject)}
 
 
-def _render(plan: Plan, name: str, context: dict, expect_sections: int) -> bytes:
-    template = template_bytes(plan, name)
-    shown = str(Path(plan.template_dir) / name) if plan.template_dir else f"templates/{name}"
+def _shown(plan: Plan, name: str) -> str:
+    return str(Path(plan.template_dir) / name) if plan.template_dir else f"templates/{name}"
+
+
+def _render_bytes(template: bytes, shown: str, sandboxed: bool, context: dict, expect_sections: int,
+                  properties: dict) -> bytes:
+    """Render one template; errors become :class:`BuildError` naming ``shown``."""
+    from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
     try:
-        if plan.template_dir:  # the user's own template: in a worker with a time and size limit
-            return sandbox.render(template, context, expect_sections=expect_sections,
-                                  properties=_properties(plan, name, context))
-        return render_docx(template, context, expect_sections=expect_sections,
-                           properties=_properties(plan, name, context))
+        if sandboxed:  # the user's own template: in a worker with a time and size limit
+            return sandbox.render(template, context, expect_sections=expect_sections, properties=properties)
+        return render_docx(template, context, expect_sections=expect_sections, properties=properties)
     except sandbox.LimitExceeded as exc:
         raise BuildError([make(shown, 1, 1, "KH097", str(exc))]) from None
     except UndefinedError as exc:
@@ -202,45 +208,112 @@ def _render(plan: Plan, name: str, context: dict, expect_sections: int) -> bytes
         raise BuildError([make(shown, 1, 1, "KH050", f"không đọc được mẫu văn bản: tệp hỏng hoặc không phải .docx ({type(exc).__name__})")]) from None
 
 
+def _render(plan: Plan, name: str, context: dict, expect_sections: int) -> bytes:
+    return _render_bytes(template_bytes(plan, name), _shown(plan, name), bool(plan.template_dir), context,
+                         expect_sections, _properties(plan, name, context))
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One .docx to render: everything the rendering uses, and nothing else.
+
+    A job is a pure function of its fields and the template bytes, which is
+    what makes both the process pool (jobs are sent to workers) and
+    incremental builds (a job's fields are hashed into its input key) sound.
+    """
+
+    path: str
+    kind: str
+    template: str                       # template file name
+    context: dict
+    expect_sections: int
+    properties: dict
+    agency: Optional[str] = None
+    period: Optional[str] = None
+    footnotes: Optional[bytes] = None   # the plan document's footnotes part
+    drop_last_section: bool = False     # the plan document without appendices
+
+    def run(self, template: bytes, shown: str, sandboxed: bool) -> bytes:
+        data = _render_bytes(template, shown, sandboxed, self.context, self.expect_sections, self.properties)
+        if self.footnotes:
+            data = add_footnotes(data, self.footnotes)
+        return drop_empty_last_section(data) if self.drop_last_section else data
+
+    def document(self, data: bytes, key: Optional[str] = None) -> Document:
+        return Document(self.path, self.kind, data, self.agency, self.period, key)
+
+
+@dataclass(frozen=True)
+class _Recipe:
+    """How to make a job: ``make(plan, *args)``.  Building the context is
+    left to whoever renders, so that with ``-j`` the contexts are built in
+    the workers too (they are most of a large plan's cost)."""
+
+    make: Callable[..., _Job]
+    args: tuple = ()
+
+    def job(self, plan: Plan) -> _Job:
+        return self.make(plan, *self.args)
+
+
+def _job(plan: Plan, path: str, kind: str, name: str, context: dict, expect_sections: int, **extra) -> _Job:
+    return _Job(path, kind, name, context, expect_sections, _properties(plan, name, context), **extra)
+
+
+def _run_here(plan: Plan, job: _Job) -> bytes:
+    return job.run(template_bytes(plan, job.template), _shown(plan, job.template), bool(plan.template_dir))
+
+
 # -- documents ------------------------------------------------------------------------
+
+
+def _plan_job(plan: Plan) -> _Job:
+    profile = plan_profile(plan)
+    notes = plan_document.footnotes(plan)
+    return _job(plan, f"{plan.id}.docx", plan_document.KIND, plan_document.TEMPLATE,
+                plan_document.context(plan, profile), 2,
+                footnotes=footnotes_part(notes, int(round(profile.footnote_size * 2))) if notes else None,
+                drop_last_section=not plan.appendices)
 
 
 def render_plan(plan: Plan) -> bytes:
     """The plan document (Kế hoạch with its Phụ lục) as .docx bytes; touches no disk
     except to read the template."""
-    profile = plan_profile(plan)
-    data = _render(plan, plan_document.TEMPLATE, plan_document.context(plan, profile), expect_sections=2)
-    notes = plan_document.footnotes(plan)
-    if notes:
-        data = add_footnotes(data, footnotes_part(notes, int(round(profile.footnote_size * 2))))
-    return data if plan.appendices else drop_empty_last_section(data)
+    return _run_here(plan, _plan_job(plan))
 
 
-def _plan_documents(plan: Plan, options: "BuildOptions") -> list[Document]:
-    return [Document(f"{plan.id}.docx", plan_document.KIND, render_plan(plan)),
-            Document(preview.PATH, preview.KIND, preview.markdown(plan).encode("utf-8"))]
+def _plan_documents(plan: Plan, options: "BuildOptions") -> list:
+    return [_Recipe(_plan_job, ()), Document(preview.PATH, preview.KIND, preview.markdown(plan).encode("utf-8"))]
+
+
+def _letter_job(plan: Plan, agency_id: str) -> _Job:
+    return _job(plan, letter.path(agency_id), letter.KIND, letter.TEMPLATE, letter.context(plan, agency_id), 1,
+                agency=agency_id)
 
 
 def render_letter(plan: Plan, agency_id: str) -> bytes:
     """The assignment letter (công văn) to one agency, as .docx bytes."""
-    return _render(plan, letter.TEMPLATE, letter.context(plan, agency_id), expect_sections=1)
+    return _run_here(plan, _letter_job(plan, agency_id))
 
 
-def _letters(plan: Plan, options: "BuildOptions") -> list[Document]:
-    return (Document(letter.path(a), letter.KIND, render_letter(plan, a), agency=a)
-            for a in letter.agencies(plan))
+def _letters(plan: Plan, options: "BuildOptions") -> Iterable["_Recipe"]:
+    return (_Recipe(_letter_job, (a,)) for a in letter.agencies(plan))
+
+
+def _report_job(plan: Plan, per: Period, agency_id: str) -> _Job:
+    return _job(plan, report.path(per.id, agency_id), report.KIND, report.TEMPLATE,
+                report.context(plan, per, agency_id), 2, agency=agency_id, period=per.id)
 
 
 def render_report_template(plan: Plan, per: Period, agency_id: str) -> bytes:
     """The blank periodic report of one agency for one period, as .docx bytes."""
-    return _render(plan, report.TEMPLATE, report.context(plan, per, agency_id), expect_sections=2)
+    return _run_here(plan, _report_job(plan, per, agency_id))
 
 
-def _report_templates(plan: Plan, options: "BuildOptions") -> list[Document]:
+def _report_templates(plan: Plan, options: "BuildOptions") -> Iterable["_Recipe"]:
     for per in options.periods(plan):
         for a in report.agencies(plan, per):
-            yield Document(report.path(per.id, a), report.KIND, render_report_template(plan, per, a),
-                           agency=a, period=per.id)
+            yield _Recipe(_report_job, (per, a))
 
 
 def consolidation(plan: Plan, per: Period, as_of: dt.date) -> Optional[Consolidation]:
@@ -254,18 +327,23 @@ def consolidation(plan: Plan, per: Period, as_of: dt.date) -> Optional[Consolida
     return consolidate(plan, per, returns, as_of)
 
 
+def _consolidated_job(plan: Plan, c: Consolidation) -> _Job:
+    return _job(plan, consolidated.path(c.period.id), consolidated.KIND, consolidated.TEMPLATE,
+                consolidated.context(plan, c), 2, period=c.period.id)
+
+
 def render_consolidated(plan: Plan, c: Consolidation) -> bytes:
     """The consolidated report of a period, as .docx bytes."""
-    return _render(plan, consolidated.TEMPLATE, consolidated.context(plan, c), expect_sections=2)
+    return _run_here(plan, _consolidated_job(plan, c))
 
 
-def _consolidated(plan: Plan, options: "BuildOptions") -> list[Document]:
-    out = []
+def _consolidated(plan: Plan, options: "BuildOptions") -> list:
+    out: list = []
     for per in options.periods(plan):
         c = consolidation(plan, per, options.today())
         if c is None:
             continue
-        out.append(Document(consolidated.path(per.id), consolidated.KIND, render_consolidated(plan, c), period=per.id))
+        out.append(_consolidated_job(plan, c))
         out.append(Document(consolidated.path(per.id, "md"), consolidated.KIND,
                             consolidated.markdown(plan, c).encode("utf-8"), period=per.id))
         out.append(Document(consolidated.path(per.id, "json"), consolidated.KIND,
@@ -355,21 +433,227 @@ BUILDERS: list[Callable[[Plan, BuildOptions], Iterable[Document]]] = [
 ]
 
 
+#: fewer documents to render than this: render in this process (a worker's
+#: start and the transfer of contexts cost more than they save)
+POOL_THRESHOLD = 24
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _input_key(job: _Job, template_sha: str) -> Optional[str]:
+    """Content hash of everything a job's rendering depends on: the kehoach
+    version, the template bytes, the job's context, properties and
+    post-processing, the build epoch.  The style reaches a document only through
+    its template bytes (regenerated from the style) and its context, so it is
+    covered.  None when the context cannot be serialised (then it is always
+    rendered)."""
+    import pickle
+    h = hashlib.sha256()
+    h.update(f"kehoach {__version__}\0epoch {source_date_epoch()}\0template {template_sha}\0".encode())
+    try:
+        h.update(pickle.dumps((job.template, job.context, job.expect_sections, job.properties, job.footnotes,
+                               job.drop_last_section), protocol=4))
+    except Exception:  # pragma: no cover - contexts hold plain data
+        return None
+    return h.hexdigest()
+
+
+# -- producing documents ---------------------------------------------------------------
+
+#: what to take from a previous build: ``previous(path, input_key)`` -> bytes or None
+Previous = Callable[[str, str], Optional[bytes]]
+
+
+class _Producer:
+    """Turns a job (or a recipe) into its :class:`Document`: builds the context,
+    computes the input key, takes the previous build's bytes when the key
+    matches, else renders.  One per process (the build's own, or a worker's)."""
+
+    def __init__(self, plan: Plan, previous: Optional[Previous]) -> None:
+        self.plan, self.previous = plan, previous
+        self.template_sha: dict[str, Optional[str]] = {}
+
+    def sha(self, name: str) -> Optional[str]:
+        if name not in self.template_sha:
+            try:
+                self.template_sha[name] = hashlib.sha256(template_bytes(self.plan, name)).hexdigest()
+            except BuildError:  # reported by the rendering, in document order
+                self.template_sha[name] = None
+        return self.template_sha[name]
+
+    def __call__(self, item: "_Job | _Recipe") -> Document:
+        job = item.job(self.plan) if isinstance(item, _Recipe) else item
+        template = self.sha(job.template)
+        key = _input_key(job, template) if template else None
+        data = self.previous(job.path, key) if self.previous and key else None
+        if data is None:
+            data = _run_here(self.plan, job)
+        return job.document(data, key)
+
+
+#: the producer of a pool worker (its plan inherited through fork, never pickled)
+_WORKER: list[_Producer] = []
+
+
+def _worker_init(plan: Plan, previous: Optional[Previous]) -> None:
+    _WORKER[:] = [_Producer(plan, previous)]
+
+
+def _worker_produce(items: list) -> list[tuple[Optional[Document], Optional[list]]]:
+    """Produce a chunk of documents in a worker; a :class:`BuildError` comes
+    back as its diagnostics (PlanError does not survive pickling)."""
+    out: list[tuple[Optional[Document], Optional[list]]] = []
+    for item in items:
+        try:
+            out.append((_WORKER[0](item), None))
+        except BuildError as exc:
+            out.append((None, list(exc.diagnostics)))
+    return out
+
+
+class _Renderer:
+    """Produces documents as their jobs are listed: in this process, or — once
+    there are :data:`POOL_THRESHOLD` of them and more than one worker is
+    allowed — in a pool of forked workers, chunk by chunk, while this process
+    goes on with the calendars and pages.  Results are read back in order."""
+
+    CHUNK = 8
+
+    def __init__(self, plan: Plan, workers: int, previous: Optional[Previous]) -> None:
+        self.plan, self.previous = plan, previous
+        self.workers = workers if self._can_fork() else 1
+        self.pool = None
+        self.waiting: list = []
+        self.chunks: list = []        # futures of submitted chunks, in order
+        self.count = 0
+
+    @staticmethod
+    def _can_fork() -> bool:
+        import multiprocessing
+        return "fork" in multiprocessing.get_all_start_methods()
+
+    def add(self, item: "_Job | _Recipe") -> None:
+        self.waiting.append(item)
+        self.count += 1
+        if self.pool is None and self.workers > 1 and self.count >= POOL_THRESHOLD:
+            import concurrent.futures
+            import multiprocessing
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init,
+                initargs=(self.plan, self.previous))
+        if self.pool is not None and len(self.waiting) >= self.CHUNK:
+            self._submit()
+
+    def _submit(self) -> None:
+        for start in range(0, len(self.waiting), self.CHUNK):
+            self.chunks.append(self.pool.submit(_worker_produce, self.waiting[start:start + self.CHUNK]))
+        self.waiting = []
+
+    def results(self) -> Iterable[Document]:
+        """The document of every job added, in order."""
+        if self.pool is None:
+            produce = _Producer(self.plan, self.previous)
+            for item in self.waiting:
+                yield produce(item)
+            return
+        self._submit()
+        for future in self.chunks:
+            for document, diagnostics in future.result():
+                if diagnostics is not None:
+                    raise BuildError(diagnostics)
+                yield document
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
 def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
-                     progress: Optional[Callable[[int, Document], None]] = None) -> list[Document]:
+                     progress: Optional[Callable[[int, Document], None]] = None, *,
+                     jobs: Optional[int] = 1, previous: Optional[Previous] = None) -> list[Document]:
     """Every document of the plan, rendered in memory.
 
-    ``progress(n, document)`` is called after each document (a CLI draws a
-    progress line with it)."""
+    ``progress(n, document)`` is called after each document, in order (a CLI
+    draws a progress line with it).  ``jobs``: processes building and rendering
+    the .docx files (None: one per core; a pool is only started for enough
+    documents, and only where processes can be forked); the output is the same
+    whatever ``jobs`` is.  ``previous(path, input_key)`` returns the bytes of
+    an earlier build of the same document with the same input key, or None;
+    such documents are not rendered again."""
     options = options or BuildOptions()
+    renderer = _Renderer(plan, default_jobs() if jobs is None else max(1, jobs), previous)
+    items: list = []      # Document, or None for the next result of the renderer
     out: list[Document] = []
-    for builder in BUILDERS:
-        for document in builder(plan, options):
-            out.append(document)
+    try:
+        for builder in BUILDERS:
+            for item in builder(plan, options):
+                if isinstance(item, Document):
+                    items.append(item)
+                else:
+                    renderer.add(item)
+                    items.append(None)
+        produced = iter(renderer.results())
+        for item in items:
+            out.append(item if item is not None else next(produced))
             if progress:
-                progress(len(out), document)
-    out.append(Document(html_preview.PATH, html_preview.KIND, html_preview.page(plan, out).encode("utf-8")))
+                progress(len(out), out[-1])
+    finally:
+        renderer.close()
+    out.append(_html_preview(plan, out, previous))
     return out
+
+
+def _html_preview(plan: Plan, documents: list[Document], previous: Optional[Previous]) -> Document:
+    """The HTML preview; taken from the previous build when the plan's subject,
+    the agencies' names and the bytes of every plan and letter .docx are the
+    same (extracting their text is most of its cost)."""
+    h = hashlib.sha256(f"kehoach {__version__}\0html\0{plan.document.subject}\0".encode())
+    for d in documents:
+        if d.path.endswith(".docx") and d.kind in ("plan", "letter"):
+            name = plan.registry.name(d.agency) if d.agency else ""
+            h.update(f"{d.path}\0{d.kind}\0{name}\0{d.sha256}\0".encode())
+    key = h.hexdigest()
+    data = previous(html_preview.PATH, key) if previous else None
+    if data is None:
+        data = html_preview.page(plan, documents).encode("utf-8")
+    return Document(html_preview.PATH, html_preview.KIND, data, input=key)
+
+
+def _previous_build(out: Path) -> Previous:
+    """Look-up of the documents of the build already in ``out``: a document is
+    reused when its manifest entry has the same input key, the manifest was
+    written by this kehoach version, and the file on disk still has the
+    recorded SHA-256 (a file edited by hand is rendered again)."""
+    import json
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = None
+    entries: dict[str, tuple[str, str]] = {}
+    if isinstance(manifest, dict) and manifest.get("generator") == "kehoach" \
+            and manifest.get("kehoach") == __version__ and isinstance(manifest.get("documents"), list):
+        for entry in manifest["documents"]:
+            if isinstance(entry, dict) and isinstance(entry.get("input"), str) and isinstance(entry.get("path"), str):
+                entries[entry["path"]] = (entry["input"], str(entry.get("sha256")))
+    root = Path(os.path.abspath(out))
+
+    def look(path: str, key: str) -> Optional[bytes]:
+        found = entries.get(path)
+        if not found or found[0] != key:
+            return None
+        try:
+            data = read_regular(root / path, root, MAX_TEMPLATE_BYTES * 10)
+        except (OSError, UnsafeFile):
+            return None
+        return data if hashlib.sha256(data).hexdigest() == found[1] else None
+    return look
 
 
 def _pdfs(documents: list[Document], pdfa: bool = False,
@@ -388,7 +672,8 @@ def _pdfs(documents: list[Document], pdfa: bool = False,
 
 def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool | str = False,
           options: Optional[BuildOptions] = None,
-          progress: Optional[Callable[[int, Document], None]] = None) -> BuildResult:
+          progress: Optional[Callable[[int, Document], None]] = None,
+          jobs: Optional[int] = None, force: bool = False) -> BuildResult:
     """Render every document and publish them into ``out_dir`` atomically.
 
     A failure at any point (a template error, LibreOffice missing when ``pdf``
@@ -396,6 +681,11 @@ def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool | str 
     PDFs PDF/A-2b.  The output folder's lock is held from the first render to
     the swap, so a second build of the same folder fails at once
     (:class:`~kehoach.render.publish.OutputBusy`).
+
+    Incremental: a .docx whose input key (see :func:`_input_key`) equals the
+    one recorded in ``out_dir/manifest.json`` is taken from ``out_dir``
+    instead of being rendered; ``force=True`` renders everything.  ``jobs``:
+    see :func:`render_documents` (default: one process per core).
     """
     check_source_date_epoch()
     check_out_dir(plan, out_dir)
@@ -407,7 +697,8 @@ def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool | str 
     with output_lock(out):
         for per in (options or BuildOptions()).periods(plan):  # bad returns fail before any rendering
             consolidation(plan, per, (options or BuildOptions()).today())
-        documents = render_documents(plan, options, progress)
+        previous = None if force else _previous_build(out)
+        documents = render_documents(plan, options, progress, jobs=jobs, previous=previous)
         if pdf:
             documents += _pdfs(documents, pdfa=(pdf == "a"), progress=progress)
         manifest = {

@@ -21,9 +21,14 @@ from typing import Sequence
 
 from ._version import __version__
 from .diagnostics import PlanError, escape, format_json, format_text, has_errors, make
-from .load import check_plan
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def check_plan(folder):
+    """:func:`kehoach.load.check_plan`, imported when first used (fast start)."""
+    from .load import check_plan as check
+    return check(folder)
 
 KIND_WORDS = {"plan": "kế hoạch", "letter": "công văn", "report-template": "mẫu báo cáo",
               "consolidated-report": "báo cáo tổng hợp", "calendar": "lịch", "preview": "bản xem trước",
@@ -114,6 +119,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD",
                        help="ngày tính ai quá hạn trong báo cáo tổng hợp; mặc định: ngày của SOURCE_DATE_EPOCH "
                             "nếu có, nếu không thì hôm nay (day the consolidated report counts from)")
+    build.add_argument("-j", "--jobs", type=_jobs_arg, default=None, metavar="N",
+                       help="số tiến trình dựng văn bản song song; mặc định: số lõi CPU; -j 1: không song song; "
+                            "kết quả giống hệt nhau với mọi N (parallel render processes)")
+    build.add_argument("--force", action="store_true",
+                       help="dựng lại mọi văn bản, kể cả văn bản không đổi so với lần dựng trước "
+                            "(rebuild every document, not only the changed ones)")
     _format_arg(build)
 
     report = commands.add_parser("report", help="báo cáo định kỳ của các cơ quan (periodic returns)",
@@ -309,6 +320,16 @@ def _validate(args, out: _Out) -> int:
     return EXIT_OK
 
 
+def _jobs_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"số tiến trình phải là số nguyên từ 1 trở lên, không phải '{text}'")
+    return value
+
+
 def _build(args, out: _Out) -> int:
     from .build import BuildOptions, SourceDateEpochError, build
     from .render import PdfError, PublishError
@@ -325,7 +346,8 @@ def _build(args, out: _Out) -> int:
         return EXIT_USAGE
     progress = _Progress(not out.quiet)
     try:
-        result = build(plan, args.out, pdf=args.pdf, options=options, progress=progress)
+        result = build(plan, args.out, pdf=args.pdf, options=options, progress=progress,
+                       jobs=args.jobs, force=args.force)
     except SourceDateEpochError as exc:
         _Out.fail(f"lỗi: {exc}; thư mục {args.out} được giữ nguyên")
         return EXIT_INVALID
