@@ -52,14 +52,15 @@ def context(plan: Plan, per: Period, agency_id: str) -> dict:
     registry = plan.registry
     agency = registry.agencies[agency_id]
     # One pass in appendix order; a task the agency leads is never also one it supports.
+    # The agency's tasks from the plan's indexes, in plan order; a task it leads
+    # is never also one it supports.
+    led = plan.tasks_led_by(agency_id)
+    lead_ids = {t.id for t in led}
+    position = {t.id: i for i, t in enumerate(plan.tasks)}
+    mine = sorted(led + plan.tasks_supported_by(agency_id), key=lambda t: position[t.id])
     rows = []
-    for t in plan.tasks:
-        if agency_id in plan.lead_agencies(t):
-            role = "Chủ trì"
-        elif agency_id in plan.support_agencies(t):
-            role = "Phối hợp"
-        else:
-            continue
+    for t in mine:
+        role = "Chủ trì" if t.id in lead_ids else "Phối hợp"
         rows.append({
             "stt": t.id,
             "content": t.content,
