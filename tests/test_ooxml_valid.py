@@ -8,7 +8,8 @@ with its table) and of every plan under ``examples/`` (appendices with
 columns, nested groups, task records in the body), the same plan with every
 ``style:`` value pushed to the bounds the loader accepts (a 100 mm page, huge
 header widths, tiny columns), a letter and a report template of each, the
-consolidated report of a reporting period with returns, and the default
+consolidated report of a reporting period with returns, a plan with
+footnotes (``word/footnotes.xml``), and the default
 templates as shipped.  A last test proves the validator here does reject a
 broken document, so the others can fail.
 """
@@ -98,7 +99,20 @@ def _extreme(tmp: Path) -> Path:
     return folder
 
 
-SOURCES = ["harden-small", "harden-plan", *(f"examples/{e}" for e in EXAMPLES), "extreme-style"]
+def _footnotes(tmp: Path) -> Path:
+    """The small plan with footnotes (with emphasis) in the body: word/footnotes.xml."""
+    folder = tmp / "footnotes"
+    shutil.copytree(FIXTURES / "harden-small", folder)
+    text = (folder / "plan.yaml").read_text(encoding="utf-8")
+    for old, new in (("hiện chuyển đổi số; bảo đảm", "hiện chuyển đổi số^[Chú thích *nghiêng* và **đậm**]; bảo đảm"),
+                     ("thời hạn hoàn thành;", "thời hạn hoàn thành^[Chú thích thứ hai.];")):
+        assert old in text
+        text = text.replace(old, new, 1)
+    (folder / "plan.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+SOURCES = ["harden-small", "harden-plan", *(f"examples/{e}" for e in EXAMPLES), "extreme-style", "footnotes"]
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +120,7 @@ def built(tmp_path_factory):
     """One .docx of each kind per source plan: ``{source: {kind: (path, bytes)}}``."""
     tmp = tmp_path_factory.mktemp("ooxml")
     folders = {"harden-small": FIXTURES / "harden-small", "harden-plan": FIXTURES / "harden-plan",
-               "extreme-style": _extreme(tmp)}
+               "extreme-style": _extreme(tmp), "footnotes": _footnotes(tmp)}
     folders.update({f"examples/{e}": ROOT / "examples" / e for e in EXAMPLES})
     out = {}
     for source in SOURCES:
@@ -124,6 +138,12 @@ def test_document_is_valid_ooxml(built, validator, tmp_path, source, kind):
     assert kind in built[source], f"{source} built no {kind}: {sorted(built[source])}"
     path, data = built[source][kind]
     assert _problems(validator, data, tmp_path, path) == [], f"{source}: {path}"
+
+
+def test_footnotes_part_is_checked(built):
+    path, data = built["footnotes"]["plan"]
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.read("word/footnotes.xml").count(b"<w:footnoteRef/>") == 2
 
 
 def test_examples_cover_the_appendix_forms():
