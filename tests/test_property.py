@@ -1,22 +1,39 @@
 """Whatever validates, builds: property tests over generated plans.
 
 Hypothesis varies a small fixture plan (``tests/fixtures/harden-small``, a
-commune plan with four tasks) with values drawn from the schemas: every text
-and line field of tasks and agencies gets arbitrary Unicode (any category but
-surrogates, control characters included, sometimes non-NFC), agency ids are
-drawn from the id pattern, ``style:`` gets keys and values of the schema's
-declared types (any positive number, floats, huge values, arbitrary font
-names).  The plan is written as JSON (valid YAML, every character escaped) and
-then either
+commune plan) with values drawn from the schemas.  The strategies are written
+by hand from the CURRENT schemas (they are not derived automatically;
+:func:`test_strategies_reach_every_form` proves they reach every form), in
+three forms of tasks, each run for a third of the examples:
+
+* ``short``: tasks.yaml's short form (title + groups), the fixture's body;
+* ``appendices``: ``appendices:`` with a task table (declared columns in any
+  order, field columns read from ``fields``, widths, parent headings, levels
+  of any numbering and form, groups nested up to five deep, ungrouped rows)
+  and a data table (header rows with spans, widths, alignment, total and
+  group rows); body sections of generated blocks;
+* ``body``: no appendix, task records in body blocks (``task:``, ``record:``,
+  ``task_records``), ``numbered`` true/decimal/letter/paren, markers, titles.
+
+Every text gets arbitrary Unicode (any category but surrogates, control
+characters included, sometimes NFD), agency ids are drawn from the id
+pattern, ``style:`` gets keys and values of the schema's declared types, and
+``markup`` is on, off or absent; a task's text mixes plain words with
+``**bold**``, ``*italic*``, ``^[footnotes]`` and escaped marks (``\\*``),
+and the printed form is worked out independently of kehoach.inline.  The plan
+is written as JSON (valid YAML, every character escaped) and then either
 
 * it is rejected, and every error is a positioned diagnostic inside one of
   the plan's files (line and column within the file), never an exception, or
 * it loads, and every document renders: each .docx is a well-formed package
-  (every XML part parses) and each task's text appears exactly once in the
-  plan document.
+  (every XML part parses), the first .docx of each kind is valid OOXML
+  (openxml-audit), every generated task is in the plan and each task's
+  printed text appears exactly once in the plan document.
 
 Examples per run: :data:`EXAMPLES` (``KEHOACH_PROPERTY_EXAMPLES`` raises it
-locally); derandomized so CI is reproducible.
+locally and draws at random; ``KEHOACH_PROPERTY_NO_SHRINK=1`` skips shrinking,
+which can take minutes on these large examples); derandomized so CI is
+reproducible.
 """
 
 from __future__ import annotations
