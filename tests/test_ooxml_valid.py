@@ -3,15 +3,15 @@ openxml-audit — a pure-Python port of the Open XML SDK's validator (schema
 and semantic checks: unknown or misplaced elements, element order, attribute
 values and types, relationships).  Word repairs or refuses what it rejects.
 
-Checked: the plan document of the fixture plans (no appendix, a 39-task plan
-with its table) and of every plan under ``examples/`` (appendices with
-columns, nested groups, task records in the body), the same plan with every
-``style:`` value pushed to the bounds the loader accepts (a 100 mm page, huge
-header widths, tiny columns), a letter and a report template of each, the
-consolidated report of a reporting period with returns, a plan with
-footnotes (``word/footnotes.xml``), and the default
-templates as shipped.  A last test proves the validator here does reject a
-broken document, so the others can fail.
+Checked: the plan document of the fixture plans (a four-task short-form
+appendix; a 39-task plan with its table) and of every plan under
+``examples/`` (appendices with columns, nested groups, task records in the
+body), the three-level example with every ``style:`` value pushed to the
+bounds the loader accepts (a 100 mm page, huge header widths, tiny columns),
+the small plan with footnotes (``word/footnotes.xml``), a letter and a report
+template of each, the consolidated report of a reporting period with
+returns, and the default templates as shipped.  A last test proves the
+validator here does reject a broken document, so the others can fail.
 """
 
 from __future__ import annotations
