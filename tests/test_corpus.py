@@ -230,6 +230,8 @@ def test_corpus_case(case: Case, previous_output: Path, tmp_path: Path, monkeypa
             text = docx_text((out / "tam-duong-qd27.docx").read_bytes())
             for literal in [case.literal] if isinstance(case.literal, str) else case.literal:
                 assert text.count(literal) == 1, literal
+        for path, literal in case.literal_in:
+            assert " ".join(docx_text((out / path).read_bytes()).split()).count(literal) == 1, (path, literal)
         for ics in out.rglob("*.ics"):  # a value never ends a calendar early
             lines = ics.read_bytes().decode("utf-8").splitlines()
             assert lines.count("END:VCALENDAR") == 1 and lines[-1] == "END:VCALENDAR", ics

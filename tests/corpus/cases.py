@@ -53,6 +53,7 @@ class Case:
     env: dict = field(default_factory=dict)
     out: Optional[str] = None             # -o argument (default: out)
     literal: Any = None                   # text (or texts) that must appear exactly once in the plan .docx
+    literal_in: tuple = ()                # (path in the output, text): further .docx holding a text once
     template_time: Optional[float] = None # sandbox time limit for this case
 
 
@@ -258,6 +259,27 @@ CASES: list[Case] = [
                   "Sản phẩm </w:t></w:r><w:r><w:t>chèn &amp; <![CDATA[x]]>",
                   "<script>alert(1)</script> **đậm** [liên kết](http://x) \\| a \\| b \\|",
                   "END:VCALENDAR"]),
+    # docxtpl's own escape syntax: docxtpl replaces {_{ }_} {_% %_} in the rendered XML, so user
+    # data typed that way printed as {{ }} / {% %}; the renderer resolves them in the template only.
+    Case("docxtpl-escapes-in-task", [
+        *task_content("'Nhiệm vụ {_{ x }_} và {_% if true %_}y{_% endif %_} {_{ 7*7 }_}'"),
+        ("replace", "tasks.yaml", OUTPUT_11, "output: '{_% raw %_}{_{ z }_}{_% endraw %_} }_} %_} {_{'")],
+         None, validate_exit=0, build_exit=0,
+         literal=["Nhiệm vụ {_{ x }_} và {_% if true %_}y{_% endif %_} {_{ 7*7 }_}",
+                  "{_% raw %_}{_{ z }_}{_% endraw %_} }_} %_} {_{"],
+         literal_in=(("cong-van/phong-tu-phap.docx", "Nhiệm vụ {_{ x }_} và {_% if true %_}y{_% endif %_} {_{ 7*7 }_}"),
+                     ("cong-van/phong-tu-phap.docx", "{_% raw %_}{_{ z }_}{_% endraw %_} }_} %_} {_{"),
+                     ("bao-cao/2025-H1/phong-tu-phap.docx",
+                      "Nhiệm vụ {_{ x }_} và {_% if true %_}y{_% endif %_} {_{ 7*7 }_}"))),
+    Case("docxtpl-escapes-in-body", [
+        ("replace", "plan.yaml", "text: >-\n          Xác định rõ trách nhiệm",
+         "text: Đoạn {_{ a }_} và {_% for i in x %_}{_{ i }_}{_% endfor %_} hết.\n"
+         "      - marker: \"-\"\n        text: >-\n          Xác định rõ trách nhiệm"),
+        ("replace", "plan.yaml", "    trên địa bàn huyện Tam Đường\n", "    trên địa bàn huyện Tam Đường {_{ s }_}\n"),
+        ("replace", "plan.yaml", "trấn nghiêm túc triển khai thực hiện./.", "trấn nghiêm túc {_% x %_} triển khai thực hiện./.")],
+         None, validate_exit=0, build_exit=0,
+         literal=["Đoạn {_{ a }_} và {_% for i in x %_}{_{ i }_}{_% endfor %_} hết.",
+                  "Tam Đường {_{ s }_}", "nghiêm túc {_% x %_} triển khai"]),
     Case("looks-like-diagnostic", [("replace", "tasks.yaml", "lead: phong-tu-phap",
                                     'lead: "x\\nplan/tasks.yaml:1:1: KH000 lỗi: dòng giả"')],
          "KH023", "tasks.yaml", ('lead: "x', 6)),

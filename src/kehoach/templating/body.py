@@ -87,8 +87,9 @@ def footnotes_part(notes: Sequence[Footnote], size_half_points: int) -> bytes:
             props = ("<w:b/><w:bCs/>" if r.bold else "") + ("<w:i/><w:iCs/>" if r.italic else "")
             runs.append(f"<w:r><w:rPr>{props}{size}</w:rPr>{_t(r.text)}</w:r>")
         body.append(
-            f'<w:footnote w:id="{number}"><w:p><w:pPr><w:jc w:val="both"/><w:spacing w:after="0"/></w:pPr>'
-            f'<w:r><w:rPr><w:vertAlign w:val="superscript"/>{size}</w:rPr><w:footnoteRef/></w:r>'
+            # ECMA-376 fixes the order of properties: w:spacing before w:jc, w:sz before w:vertAlign
+            f'<w:footnote w:id="{number}"><w:p><w:pPr><w:spacing w:after="0"/><w:jc w:val="both"/></w:pPr>'
+            f'<w:r><w:rPr>{size}<w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
             f'<w:r><w:rPr>{size}</w:rPr>{_t(" ")}</w:r>{"".join(runs)}</w:p></w:footnote>')
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{W_NS}">'
            f'{sep}{"".join(body)}</w:footnotes>')

@@ -16,7 +16,18 @@ finds these problems up front and reports them as ordinary diagnostics:
            context (``appendix.titel``, ``row.titel`` …), not only the first;
 ``KH053``  a template the renderer needs is missing from the folder;
 ``KH054``  rendering the sample context fails otherwise (a sandbox violation, a
-           filter error) or the rendered .docx fails :func:`~kehoach.render.checks.check_docx`.
+           filter error) or the rendered .docx fails :func:`~kehoach.render.checks.check_docx`;
+``KH093``  a template that must not be read: a symlink that leads outside the
+           repository, a FIFO or a device, a file over the build's size limit;
+``KH096``  the template folder itself lies outside the repository.
+
+Templates are read the way the build reads them (:func:`kehoach.safety.read_regular`
+with the same size limit), so the check neither hangs on a FIFO, fills memory
+from ``/dev/zero``, nor reads a file a symlink points to outside the
+repository — the template folder may come from a pull request too.  The
+repository is ``root`` when the caller knows the plan's
+(:func:`kehoach.safety.repository_root` of the plan folder, what the build
+uses), else the repository holding the template folder.
 
 The XML that is checked is exactly what docxtpl compiles: the body, every
 header and footer and the footnotes, taken through docxtpl's own
@@ -51,6 +62,7 @@ from .. import diagnostics
 from ..diagnostics import Diagnostic
 from ..render.checks import RenderCheckError, check_docx
 from ..render.jinja import make_environment
+from ..safety import UnsafeFile, inside, read_regular, repository_root
 from ..vi_messages import os_error as _os_error
 
 __all__ = ["check_templates", "check_template"]
@@ -286,8 +298,18 @@ def _describe(obj: Any) -> str:
 # --- one template ------------------------------------------------------------------------
 
 
-def check_template(path: Path, context: Mapping[str, Any]) -> list[Diagnostic]:
-    """Diagnostics for one template file rendered with a sample ``context``."""
+def _max_template_bytes() -> int:
+    from ..build import MAX_TEMPLATE_BYTES  # imported late: build imports the templating package
+
+    return MAX_TEMPLATE_BYTES
+
+
+def check_template(path: Path, context: Mapping[str, Any], root: Path | None = None) -> list[Diagnostic]:
+    """Diagnostics for one template file rendered with a sample ``context``.
+
+    The file is read only if it is a regular file inside ``root`` (default:
+    the repository holding it), symlinks resolved, within the build's size limit.
+    """
     path = Path(path)
     where = str(path)
 
@@ -295,7 +317,10 @@ def check_template(path: Path, context: Mapping[str, Any]) -> list[Diagnostic]:
         return diagnostics.make(where, 1, 1, code, message)
 
     try:
-        data = path.read_bytes()
+        data = read_regular(path, root if root is not None else repository_root(path.parent),
+                            _max_template_bytes())
+    except UnsafeFile as exc:
+        return [diag("KH093", f"không đọc mẫu văn bản '{path.name}': {exc}")]
     except OSError as exc:
         return [diag("KH050", f"không đọc được mẫu văn bản {path.name}: {_os_error(exc)}")]
     try:
@@ -448,23 +473,33 @@ def _open_error(exc: Exception) -> str:
 # --- a folder of templates -----------------------------------------------------------------
 
 
-def check_templates(folder: Path, contexts: Mapping[str, Mapping[str, Any]]) -> list[Diagnostic]:
+def check_templates(folder: Path, contexts: Mapping[str, Mapping[str, Any]],
+                    root: Path | None = None) -> list[Diagnostic]:
     """Check every template of ``folder`` that the renderer uses.
 
     ``contexts`` maps a template file name (``"plan.docx"``) to a sample context
     of the kind the renderer passes it; other ``.docx`` files in the folder are
-    ignored.  Returns the diagnostics sorted (empty when every template is fine).
+    ignored.  ``root`` is the repository templates must come from (the build
+    passes ``repository_root`` of the plan folder); by default the repository
+    holding ``folder``.  A folder outside ``root`` is refused (KH096) and
+    nothing in it is read.  Returns the diagnostics sorted (empty when every
+    template is fine).
     """
     folder = Path(folder)
+    repo = Path(root) if root is not None else repository_root(folder)
+    if not inside(folder, repo):
+        return [diagnostics.make(
+            str(folder), 1, 1, "KH096",
+            f"thư mục mẫu văn bản '{folder}' nằm ngoài kho kế hoạch ({repo}); mẫu chỉ được lấy từ trong kho")]
     found: list[Diagnostic] = []
     for name in sorted(contexts):
         path = folder / name
-        if not path.is_file():
+        if not (path.exists() or path.is_symlink()):  # a FIFO or a device is read (and refused) below
             found.append(diagnostics.make(
                 str(path), 1, 1, "KH053",
                 f"thiếu mẫu văn bản '{name}' trong thư mục {folder}. Chép lại mẫu, hoặc sinh lại "
                 "các mẫu mặc định bằng: python scripts/make_templates.py",
             ))
             continue
-        found.extend(check_template(path, contexts[name]))
+        found.extend(check_template(path, contexts[name], repo))
     return diagnostics.sort(found)
