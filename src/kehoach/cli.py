@@ -533,8 +533,10 @@ def _templates(args, out: _Out) -> int:
     if not folder.is_dir():
         _Out.fail(f"không tìm thấy thư mục mẫu '{folder}'")
         return EXIT_INVALID
+    from .safety import repository_root
     contexts = sample_contexts(plan)
-    problems = check_templates(folder, contexts)
+    # like the build: templates only from the plan's own repository (KH096)
+    problems = check_templates(folder, contexts, root=repository_root(Path(plan.source_dir)))
     if args.format == "json":
         sys.stdout.write(format_json(problems))
     else:
