@@ -60,3 +60,18 @@ def seed_paragraphs() -> list[str]:
             if line:
                 out.append(line)
     return out
+
+
+def spy_rendered_here(monkeypatch) -> list[str]:
+    """Paths of the .docx rendered in this process (not in a -j worker), in order:
+    wraps ``kehoach.build._run_here`` for the incremental and parallel tests."""
+    import importlib
+    module = importlib.import_module("kehoach.build")  # the module (kehoach.build is the function)
+    seen: list[str] = []
+    real = module._run_here
+
+    def run_here(plan, job):
+        seen.append(job.path)
+        return real(plan, job)
+    monkeypatch.setattr(module, "_run_here", run_here)
+    return seen

@@ -19,6 +19,7 @@ from kehoach.resources import data_dir
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synth_plan import write_plan  # noqa: E402
+from conftest import spy_rendered_here
 
 build_module = importlib.import_module("kehoach.build")
 
@@ -30,14 +31,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def rendered(monkeypatch) -> list[str]:
     """Paths of the .docx actually rendered (builds here use -j 1)."""
-    seen: list[str] = []
-    real = build_module._run_here
-
-    def run_here(plan, job):
-        seen.append(job.path)
-        return real(plan, job)
-    monkeypatch.setattr(build_module, "_run_here", run_here)
-    return seen
+    return spy_rendered_here(monkeypatch)
 
 
 @pytest.fixture

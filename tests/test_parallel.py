@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from synth_plan import write_plan  # noqa: E402
 
 from reporting_scenario import AFTER, PERIOD, write_scenario  # noqa: E402
+from conftest import spy_rendered_here
 
 build_module = importlib.import_module("kehoach.build")
 
@@ -34,16 +35,7 @@ def synth(tmp_path_factory) -> Path:
     return folder
 
 
-def spy_here(monkeypatch) -> list[str]:
-    """Paths of the .docx rendered in this process (not in a worker)."""
-    seen: list[str] = []
-    real = build_module._run_here
-
-    def run_here(plan, job):
-        seen.append(job.path)
-        return real(plan, job)
-    monkeypatch.setattr(build_module, "_run_here", run_here)
-    return seen
+spy_here = spy_rendered_here
 
 
 def build_with(plan_dir: Path, out: Path, jobs: int, **kwargs) -> tuple[list[tuple[int, str]], object]:

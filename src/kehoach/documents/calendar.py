@@ -160,7 +160,8 @@ def _event_bytes(event: _Event, stamp: dt.datetime) -> bytes:
     ))
 
 
-def _calendar(plan: Plan, name: str, events: Iterable[_Event]) -> bytes:
+def _new_calendar(name: str):
+    """The VCALENDAR with its properties and no event (shared by both serialisers)."""
     from icalendar import Calendar
     cal = Calendar()
     cal.add("prodid", f"-//kehoach//kehoach {__version__}//VI")
@@ -168,7 +169,11 @@ def _calendar(plan: Plan, name: str, events: Iterable[_Event]) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
-    head = cal.to_ical()
+    return cal
+
+
+def _calendar(plan: Plan, name: str, events: Iterable[_Event]) -> bytes:
+    head = _new_calendar(name).to_ical()
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)
     stamp = _stamp()
@@ -179,13 +184,7 @@ def _calendar(plan: Plan, name: str, events: Iterable[_Event]) -> bytes:
 def reference_calendar(plan: Plan, name: str, events: Iterable[_Event]) -> bytes:
     """The calendar serialised entirely by icalendar (what :func:`_calendar`
     must equal byte for byte; used by the tests)."""
-    from icalendar import Calendar
-    cal = Calendar()
-    cal.add("prodid", f"-//kehoach//kehoach {__version__}//VI")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
+    cal = _new_calendar(name)
     stamp = _stamp()
     for event in sorted(events, key=lambda e: (e.day, e.uid)):
         cal.add_component(_ical_event(event, stamp))
