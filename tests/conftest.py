@@ -75,3 +75,16 @@ def spy_rendered_here(monkeypatch) -> list[str]:
         return real(plan, job)
     monkeypatch.setattr(module, "_run_here", run_here)
     return seen
+
+
+def use_default_templates(plan_dir: Path, folder: str = "mau") -> Path:
+    """Give the plan its own template folder (``templates: mau``) holding copies of
+    the default templates; returns the folder (a test may then change one)."""
+    from kehoach.resources import data_dir
+    templates = plan_dir / folder
+    templates.mkdir()
+    for name in ("plan.docx", "letter.docx", "report.docx", "consolidated.docx"):
+        shutil.copyfile(data_dir("templates") / name, templates / name)
+    text = (plan_dir / "plan.yaml").read_text(encoding="utf-8")
+    (plan_dir / "plan.yaml").write_text(text.replace("\nlevel:", f"\ntemplates: {folder}\nlevel:", 1), encoding="utf-8")
+    return templates

@@ -37,6 +37,30 @@ def mm_to_twips(mm: float) -> int:
 FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
 
 
+def edit_part(data: bytes, name: str, edit) -> bytes:
+    """A copy of the .docx ``data`` with part ``name`` replaced by ``edit(text)``
+    (text in UTF-8); the edit must change something."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            blob = src.read(info.filename)
+            if info.filename == name:
+                text = blob.decode("utf-8")
+                changed = edit(text)
+                assert changed != text, f"the edit did not change {name}"
+                blob = changed.encode("utf-8")
+            dst.writestr(info, blob)
+    return out.getvalue()
+
+
+def with_paragraph_first(data: bytes, text: str) -> bytes:
+    """The .docx with a paragraph holding ``text`` (raw XML text) at the start of its body."""
+    def edit(xml: str) -> str:
+        at = xml.index(">", xml.index("<w:body")) + 1
+        return xml[:at] + f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" + xml[at:]
+    return edit_part(data, "word/document.xml", edit)
+
+
 def part(data: bytes, name: str) -> etree._Element:
     """One XML part of a .docx package, parsed."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

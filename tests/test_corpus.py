@@ -17,7 +17,6 @@ import shutil
 import signal
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from corpus.cases import CASES, SECRET, Case  # noqa: E402
+from ooxml import with_paragraph_first  # noqa: E402
 
 from kehoach import cli, sandbox  # noqa: E402
 from kehoach.diagnostics import escape  # noqa: E402
@@ -106,18 +106,7 @@ def _template_folder(plan: Path, name: str, snippet: str) -> None:
     for source in sorted(data_dir("templates").glob("*.docx")):
         data = source.read_bytes()
         if source.name == name and snippet:
-            src = zipfile.ZipFile(io.BytesIO(data))
-            buf = io.BytesIO()
-            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-                for info in src.infolist():
-                    part = src.read(info.filename)
-                    if info.filename == "word/document.xml":
-                        xml = part.decode("utf-8")
-                        at = xml.index(">", xml.index("<w:body")) + 1
-                        xml = xml[:at] + f"<w:p><w:r><w:t>{snippet}</w:t></w:r></w:p>" + xml[at:]
-                        part = xml.encode("utf-8")
-                    dst.writestr(info, part)
-            data = buf.getvalue()
+            data = with_paragraph_first(data, snippet)
         (folder / source.name).write_bytes(data)
     text = (plan / "plan.yaml").read_text(encoding="utf-8")
     if "\ntemplates:" not in text:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -14,12 +13,11 @@ from pathlib import Path
 import pytest
 
 import kehoach
-from kehoach.resources import data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synth_plan import write_plan  # noqa: E402
-from conftest import spy_rendered_here
+from conftest import spy_rendered_here, use_default_templates
 
 build_module = importlib.import_module("kehoach.build")
 
@@ -108,12 +106,8 @@ def test_epoch_change_renders_everything(plan_dir, tmp_path, rendered, monkeypat
 
 
 def test_template_change_renders_every_document_of_that_template(plan_dir, tmp_path, rendered):
-    templates = plan_dir / "mau"
-    templates.mkdir()
-    for name in ("plan.docx", "letter.docx", "report.docx", "consolidated.docx"):
-        shutil.copyfile(data_dir("templates") / name, templates / name)
-    text = (plan_dir / "plan.yaml").read_text(encoding="utf-8")
-    (plan_dir / "plan.yaml").write_text(text.replace("\nlevel:", "\ntemplates: mau\nlevel:", 1), encoding="utf-8")
+    text = (plan_dir / "plan.yaml").read_text(encoding="utf-8")   # without the template folder
+    templates = use_default_templates(plan_dir)
     first = build(plan_dir, tmp_path / "out")
     # the same parts, stored without compression: other template bytes
     letter = templates / "letter.docx"

@@ -32,6 +32,7 @@ from kehoach.documents import consolidated as consolidated_doc
 from kehoach.documents import letter, plan as plan_doc, report
 from kehoach.load import check_plan
 
+from ooxml import edit_part
 from reporting_scenario import AFTER, PERIOD, write_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,17 +177,7 @@ def test_default_templates_are_all_checked():
 
 
 def _mutated(data: bytes, edit) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                changed = edit(body.decode("utf-8"))
-                assert changed != body.decode("utf-8"), "mutation did not apply"
-                body = changed.encode("utf-8")
-            z.writestr(info, body)
-    return out.getvalue()
+    return edit_part(data, "word/document.xml", edit)
 
 
 @pytest.mark.parametrize("edit, expected", [

@@ -4,7 +4,6 @@ bytes, in the same order, with the same progress calls, as in one process."""
 from __future__ import annotations
 
 import importlib
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,14 +11,13 @@ from pathlib import Path
 import pytest
 
 import kehoach
-from kehoach.resources import data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synth_plan import write_plan  # noqa: E402
 
 from reporting_scenario import AFTER, PERIOD, write_scenario  # noqa: E402
-from conftest import spy_rendered_here
+from conftest import spy_rendered_here, use_default_templates
 
 build_module = importlib.import_module("kehoach.build")
 
@@ -78,12 +76,7 @@ def test_user_templates_render_in_the_pool_through_the_sandbox(tmp_path, monkeyp
     monkeypatch.setattr(build_module, "POOL_THRESHOLD", 2)
     plan_dir = tmp_path / "plan"
     write_plan(plan_dir, 12, 6)
-    templates = plan_dir / "mau"
-    templates.mkdir()
-    for name in ("plan.docx", "letter.docx", "report.docx", "consolidated.docx"):
-        shutil.copyfile(data_dir("templates") / name, templates / name)
-    text = (plan_dir / "plan.yaml").read_text(encoding="utf-8")
-    (plan_dir / "plan.yaml").write_text(text.replace("\nlevel:", "\ntemplates: mau\nlevel:", 1), encoding="utf-8")
+    templates = use_default_templates(plan_dir)
     assert kehoach.load_plan(plan_dir).template_dir
     build_with(plan_dir, tmp_path / "j1", 1)
     _, result = build_with(plan_dir, tmp_path / "j2", 2)

@@ -39,7 +39,7 @@ from kehoach.templating.generate import STYLE_NAMES, generate_templates
 from kehoach.templating.profile import DEFAULT
 from kehoach.templating.tables import appendices_xml
 
-from ooxml import NS, W, part
+from ooxml import NS, W, edit_part, part
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -74,16 +74,10 @@ def render(template: bytes, context: dict) -> bytes:
 
 def replace_in_part(data: bytes, name: str, old: str, new: str) -> bytes:
     """A copy of the .docx with ``old`` replaced by ``new`` in one part."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            blob = src.read(info.filename)
-            if info.filename == name:
-                text = blob.decode("utf-8")
-                assert old in text, f"{old!r} not in {name}"
-                blob = text.replace(old, new, 1).encode("utf-8")
-            dst.writestr(info.filename, blob)
-    return out.getvalue()
+    def edit(text: str) -> str:
+        assert old in text, f"{old!r} not in {name}"
+        return text.replace(old, new, 1)
+    return edit_part(data, name, edit)
 
 
 def text_of(el: etree._Element) -> str:
