@@ -284,3 +284,22 @@ def test_a_plan_without_periodic_reports(tmp_path):
     assert not [d for d in documents if d.kind in ("report-template", "consolidated-report")]
     letter = next(docx_text(d.data) for d in documents if d.kind == "letter" and d.agency == "phong-to-chuc")
     assert "Chế độ báo cáo" not in letter and "2. Trách nhiệm tổ chức thực hiện" in letter
+
+
+def test_diff_sees_a_body_task_move_between_parts(tmp_path):
+    from kehoach.diff import diff_plans
+    old = tmp_path / "old"
+    shutil.copytree(ROOT / "examples" / "xa-nhiem-vu-trong-than", old)
+    new = tmp_path / "new"
+    shutil.copytree(old, new)
+    text = (new / "plan.yaml").read_text(encoding="utf-8")
+    start = text.index("          - marker: b)\n            text: Bố trí cán bộ y tế")
+    block = text[start:text.index("  - title: TỔ CHỨC THỰC HIỆN")]
+    text = text.replace(block, "")
+    text = text.replace("  - title: TỔ CHỨC THỰC HIỆN\n    content:\n",
+                        "  - title: TỔ CHỨC THỰC HIỆN\n    content:\n" + block.replace("          ", "      ", 1)
+                        .replace("\n          ", "\n      "), 1)
+    (new / "plan.yaml").write_text(text, encoding="utf-8")
+    diff = diff_plans(kehoach.load_plan(old), kehoach.load_plan(new))
+    moved = [c for c in diff.tasks if c.kind == "task_moved"]
+    assert [(c.id, c.old.numeral, c.new.numeral) for c in moved] == [("truc-so-cuu", "II", "III")]

@@ -550,11 +550,16 @@ _NO_GROUP = GroupRef("", "", "")
 
 
 def _all_groups(plan: Plan) -> list[TaskGroup]:
-    """Every task group at any depth of every appendix, then one pseudo-group per
-    body section (tasks written in the body belong to their section)."""
-    groups = [g for a in plan.appendices for g in a.walk_groups()]
-    groups += [TaskGroup(f"muc-{i}", s.numeral, s.title, ()) for i, s in enumerate(plan.sections, 1)]
-    return groups
+    """Every task group at any depth of every appendix: what is compared as groups."""
+    return [g for a in plan.appendices for g in a.walk_groups()]
+
+
+def _group_refs(plan: Plan) -> dict[str, GroupRef]:
+    """How a task's group is named: appendix groups, and the body sections that
+    hold task records (``Plan.task_groups``; sections are compared with the body)."""
+    refs = {g.id: _group_ref(g) for g in plan.task_groups()}
+    refs.update({g.id: _group_ref(g) for g in _all_groups(plan)})
+    return refs
 
 
 def _match_groups(old: Sequence[TaskGroup], new: Sequence[TaskGroup]) -> dict[str, str]:
@@ -623,16 +628,11 @@ def _diff_tasks(old: Plan, new: Plan) -> list[Change]:
     out: list[Change] = []
     old_all, new_all = _all_groups(old), _all_groups(new)
     old_groups = {g.id: g for g in old_all}
-    new_groups = {g.id: g for g in new_all}
-    old_refs = {g.id: _group_ref(g) for g in old_all}
-    new_refs = {g.id: _group_ref(g) for g in new_all}
+    old_refs, new_refs = _group_refs(old), _group_refs(new)
     group_map = _match_groups(old_all, new_all)
     matched_new = set(group_map.values())
     back = {n: o for o, n in group_map.items()}
     for g in new_all:
-        if g.id.startswith("muc-") and not g.tasks:
-            continue  # body sections: compared with the body
-
         label = f"Nhóm nhiệm vụ {g.numeral}"
         if g.id not in matched_new:
             out.append(Change("task_group_added", g.id, new=_group_ref(g), label=label))
@@ -640,7 +640,7 @@ def _diff_tasks(old: Plan, new: Plan) -> list[Change]:
             _append(out, _text_change("task_group_renamed", g.id, "title", old_groups[back[g.id]].title,
                                       g.title, label))
     for g in old_all:
-        if g.id not in group_map and not (g.id.startswith("muc-") and not g.tasks):
+        if g.id not in group_map:
             out.append(Change("task_group_removed", g.id, old=_group_ref(g), label=f"Nhóm nhiệm vụ {g.numeral}"))
 
     old_tasks, new_tasks = old.tasks, new.tasks
