@@ -140,7 +140,7 @@ def test_title_bases_headings_and_order(plan, md):
 
 def test_numbered_items_bold_titles_as_in_the_document(plan, md):
     lines = md.split("\n")
-    for p in plan_document.body(plan):
+    for p in plan_document.body(plan_document.paragraphs(plan)):
         if p["kind"] != "paragraph":
             continue
         if p["lead"]:

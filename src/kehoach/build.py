@@ -269,9 +269,8 @@ def _run_here(plan: Plan, job: _Job) -> bytes:
 
 def _plan_job(plan: Plan) -> _Job:
     profile = plan_profile(plan)
-    notes = plan_document.footnotes(plan)
-    return _job(plan, f"{plan.id}.docx", plan_document.KIND, plan_document.TEMPLATE,
-                plan_document.context(plan, profile), 2,
+    context, notes = plan_document.context_and_footnotes(plan, profile)
+    return _job(plan, f"{plan.id}.docx", plan_document.KIND, plan_document.TEMPLATE, context, 2,
                 footnotes=footnotes_part(notes, int(round(profile.footnote_size * 2))) if notes else None,
                 drop_last_section=not plan.appendices)
 

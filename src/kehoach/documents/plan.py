@@ -96,24 +96,18 @@ def paragraphs(plan: Plan) -> list[Paragraph]:
     return out
 
 
-def footnotes(plan: Plan) -> tuple[Footnote, ...]:
-    """The footnotes of the body, numbered 1… in order."""
-    return body_xml(paragraphs(plan))[1]
-
-
-def body(plan: Plan) -> list[dict]:
-    """The body for templates that loop over paragraphs (``{%p for p in body %}``):
-    plain text, a bold run-in ``lead``; emphasis and footnotes are only in
-    ``body_xml``."""
+def body(paras: list[Paragraph]) -> list[dict]:
+    """The body for templates that loop over paragraphs (``{%p for p in body %}``),
+    from :func:`paragraphs` (the parts onwards, not the căn cứ): plain text, a
+    bold run-in ``lead``; emphasis and footnotes are only in ``body_xml``."""
     out: list[dict] = []
-    for section in plan.sections:
-        out.append({"kind": "heading", "pre": "", "lead": "", "italic": "",
-                    "text": plain(f"{section.numeral}. {section.title}", plan.markup)})
-        for block in section.blocks:
-            for p in _block(plan, block):
-                lead = "".join(r.text for r in _leading(p.runs, bold=True))
-                text = "".join(r.text for r in p.runs)[len(lead):]
-                out.append({"kind": "paragraph", "pre": "", "lead": lead, "italic": "", "text": text})
+    for p in paras:
+        text = "".join(r.text for r in p.runs)
+        if p.style == "KHTenPhan":
+            out.append({"kind": "heading", "pre": "", "lead": "", "italic": "", "text": text})
+        elif out:  # paragraphs before the first part are the căn cứ and the lead-in
+            lead = "".join(r.text for r in _leading(p.runs, bold=True))
+            out.append({"kind": "paragraph", "pre": "", "lead": lead, "italic": "", "text": text[len(lead):]})
     return out
 
 
@@ -279,13 +273,20 @@ def appendix_specs(plan: Plan, p: StyleProfile) -> list[AppendixSpec]:
 def context(plan: Plan, profile: StyleProfile = DEFAULT) -> dict:
     """Everything ``plan.docx`` needs, as plain data (no model objects);
     ``body_xml`` and ``appendices_xml`` are already written as escaped OOXML."""
-    body_xml_, notes = body_xml(paragraphs(plan))
+    return context_and_footnotes(plan, profile)[0]
+
+
+def context_and_footnotes(plan: Plan, profile: StyleProfile = DEFAULT) -> tuple[dict, tuple[Footnote, ...]]:
+    """The context, and the footnotes its body references (numbered 1… in
+    order) — one pass over the body for both."""
+    paras = paragraphs(plan)
+    body_xml_, notes = body_xml(paras)
     return {
         "header": header_context(plan),
         "type_name": vn.upper(plan.document.type_name),
         "subject": plain(plan.document.subject, plan.markup),
         "bases": [plain(b, plan.markup) for b in plan.bases],
-        "body": body(plan),
+        "body": body(paras),
         "body_xml": body_xml_,
         "footnotes": len(notes),
         "closing": plain(plan.closing, plan.markup),
@@ -299,4 +300,4 @@ def context(plan: Plan, profile: StyleProfile = DEFAULT) -> dict:
             "rows": appendix_rows(plan),
             "note": plan.appendix.note if plan.appendix.illustrative else "",
         },
-    }
+    }, notes
