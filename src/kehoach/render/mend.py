@@ -4,11 +4,8 @@
 :func:`add_footnotes` — add ``word/footnotes.xml`` with its relationship and
 content type.
 
-Both rewrite the zip once: changed and added parts get the ``ZipInfo`` of
-``word/document.xml`` (already normalised: fixed time, attributes,
-compression), other entries are copied with theirs, and names keep the
-normalised order (``[Content_Types].xml``, ``_rels/.rels``, then sorted), so
-the result stays byte-reproducible.
+Both rewrite the zip once with the renderer's writer, at the time the package
+already carries, so the result stays byte-reproducible.
 
 Removing a trailing section:
 
@@ -27,6 +24,7 @@ Only ``word/document.xml`` changes; every other zip entry is copied with its
 
 from __future__ import annotations
 
+import calendar
 import io
 import zipfile
 
@@ -69,22 +67,14 @@ def drop_empty_last_section(data: bytes) -> bytes:
 
 
 def _rewrite(source: zipfile.ZipFile, parts: dict[str, bytes]) -> bytes:
-    """The package with ``parts`` replaced or added, in the normalised entry order."""
-    infos = {i.filename: i for i in source.infolist()}
-    model = infos["word/document.xml"]
-    names = list(infos) + sorted(n for n in parts if n not in infos)
-    head = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in names]
-    names = head + sorted(n for n in names if n not in head)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in names:
-            info = infos.get(name)
-            if info is None:
-                info = zipfile.ZipInfo(name, model.date_time)
-                info.compress_type, info.create_system = model.compress_type, model.create_system
-                info.external_attr = model.external_attr
-            target.writestr(info, parts[name] if name in parts else source.read(name))
-    return out.getvalue()
+    """The package with ``parts`` replaced or added, zipped by the renderer's own
+    deterministic writer (:func:`~kehoach.render.engine.zip_parts`) at the time
+    the package already carries."""
+    from .engine import zip_parts
+    every = {info.filename: source.read(info) for info in source.infolist()}
+    every.update(parts)
+    stamp = source.getinfo("word/document.xml").date_time
+    return zip_parts(every, calendar.timegm((*stamp, 0, 0, 0)))
 
 
 _FOOTNOTES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
