@@ -180,9 +180,11 @@ def test_timeline_and_period_completion():
     assert set(snippet) >= {"id", "content", "lead", "timeline", "output"}
     plan = json.loads(schema_texts()["plan.schema.json"])
     period = plan["definitions"]["reporting"]["definitions"]["period_id"]
-    assert [s["body"] for s in period["defaultSnippets"]] == ["${1:2026}-H1", "${1:2026}"]
+    assert [s["body"] for s in period["defaultSnippets"]] == ["${1:2026}-H1", "${1:2026}", "${1:2026}-Q${2:1}",
+                                                                   "${1:2026}-${2:03}"]
     periods = plan["definitions"]["reporting"]["properties"]["periods"]["items"]
-    assert periods["enumDescriptions"] == ["kỳ 6 tháng", "kỳ năm"]
+    assert periods["enumDescriptions"] == ["hằng tháng", "hằng quý", "kỳ 6 tháng", "kỳ năm", "hằng ngày",
+                                           "đột xuất, một lần", "khi có yêu cầu"]
 
 
 def test_agency_enum_has_a_vietnamese_error_message():

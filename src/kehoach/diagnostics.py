@@ -70,6 +70,8 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "KH076": (Severity.WARNING, "dấu định dạng không đóng", "inline mark never closed"),
     "KH077": (Severity.WARNING, "tiền tố TM./KT. bị ghi lặp", "signer prefix written twice"),
     "KH078": (Severity.WARNING, "trích yếu viết hoa toàn bộ", "subject typed in capitals"),
+    "KH079": (Severity.ERROR, "lịch báo cáo không dùng được", "reporting schedule cannot be used"),
+    "KH098": (Severity.WARNING, "hạn báo cáo trước ngày ban hành kế hoạch", "report due before the plan's date"),
     # Templates and rendering
     "KH050": (Severity.ERROR, "không đọc được mẫu văn bản", "template cannot be read"),
     "KH051": (Severity.ERROR, "lỗi cú pháp Jinja trong mẫu", "Jinja syntax error in template"),

@@ -124,7 +124,7 @@ from .diagnostics import Diagnostic, format_text
 from .load import PLAN_FILES, check_plan
 from .load.yamlread import read_yaml
 from .model import Block, Plan, Registry, Task, TaskGroup
-from .periods import KIND_NAMES, parse_period_id
+from .periods import KIND_NAMES, period_label
 
 __all__ = [
     "AgencyRef", "BlockInfo", "Change", "DiffError", "GroupRef", "PlanDiff", "TaskInfo",
@@ -868,13 +868,28 @@ def _diff_reporting(old: Plan, new: Plan) -> list[Change]:
         a, b = getattr(o, fld), getattr(n, fld)
         if a != b:
             out.append(Change(kind, ident, fld, _ref(oreg, a), _ref(nreg, b)))
-    for name in ("cutoff", "due", "consolidated_due"):
+    for name in ("cutoff", "due", "via_due", "consolidated_due"):
         a, b = getattr(o, name), getattr(n, name)
         for period_kind in sorted(set(a) | set(b)):
             _append(out, _value_change(kind, ident, f"{name}.{period_kind}", _tuple(a.get(period_kind)),
                                        _tuple(b.get(period_kind))))
     _append(out, _list_change(kind, ident, "open", o.open, n.open))
+    for name, words in (("daily", _daily_words), ("once", _once_words)):
+        a, b = words(getattr(o, name)), words(getattr(n, name))
+        if a != b:
+            out.append(Change(kind, ident, name, a, b))
     return out
+
+
+def _daily_words(window: Any) -> Optional[str]:
+    if window is None:
+        return None
+    times = f", lúc {', '.join(window.times)}" if window.times else ""
+    return f"{_short_date(window.start.isoformat())} - {_short_date(window.end.isoformat())}{times}"
+
+
+def _once_words(reports: Any) -> Optional[str]:
+    return "; ".join(f"{r.label or r.id} (hạn {_short_date(r.due.isoformat())})" for r in reports) or None
 
 
 def _tuple(value: Any) -> Any:
@@ -999,16 +1014,15 @@ def _short_date(iso: Optional[str]) -> str:
 def _month_day(value: Optional[str]) -> str:
     if not value:
         return "(không có)"
+    if "-" not in value:
+        return f"ngày {int(value)}"     # a day of the month (monthly and quarterly reports)
     month, day = value.split("-")
     return f"{int(day)}/{int(month)}"
 
 
 def _period_label(ident: str) -> str:
-    try:
-        kind, year = parse_period_id(ident)
-    except ValueError:
-        return _md(ident)
-    return f"6 tháng đầu năm {year}" if kind == "half-year" else f"năm {year}"
+    label = period_label(ident)
+    return _md(ident) if label is None else label
 
 
 def _quoted(value: Any) -> str:
@@ -1056,7 +1070,9 @@ _REPORTING_FIELDS = {"periods": "Kỳ báo cáo", "reporters": "Cơ quan, đơn 
                      "to": "Nơi nhận báo cáo", "via": "Đầu mối tiếp nhận, tổng hợp báo cáo",
                      "consolidated_to": "Nơi nhận báo cáo tổng hợp", "open": "Kỳ đang nhận báo cáo",
                      "cutoff": "Thời gian chốt số liệu", "due": "Hạn gửi báo cáo",
-                     "consolidated_due": "Hạn gửi báo cáo tổng hợp"}
+                     "consolidated_due": "Hạn gửi báo cáo tổng hợp",
+                     "via_due": "Hạn cơ quan đầu mối gửi báo cáo", "daily": "Báo cáo hằng ngày",
+                     "once": "Báo cáo đột xuất"}
 _BLOCK_FIELDS = {"title": "tiêu đề", "text": "nội dung"}
 
 
@@ -1200,6 +1216,8 @@ def _reporting_line(c: Change) -> str:
         return f"{title}: {_added_removed(c, _period_label)}"
     if base in ("to", "via", "consolidated_to"):
         return f"{title}: {_from_to(c, _name)}"
+    if base in ("daily", "once"):
+        return f"{title}: {_from_to(c, lambda v: '(không có)' if v is None else _md(v))}"
     if base == "cutoff":
         def span(v: Optional[tuple]) -> str:
             return "(không có)" if not v else f"{_month_day(v[0])} - {_month_day(v[1])}"

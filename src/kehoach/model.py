@@ -228,19 +228,51 @@ def has_prefix(prefix: str, line: str) -> bool:
     return line.strip().upper().replace(" ", "").startswith(f"{prefix.upper()}.")
 
 
-#: Cut-off of each period kind, ``(from, to)`` as "MM-DD": Nghị định
-#: 09/2019/NĐ-CP, Điều 12 — the 6-month report covers 15/12 of the previous
-#: year to 14/6, the annual report 15/12 of the previous year to 14/12.
+#: Cut-off of each periodic kind, ``(from, to)``: Nghị định 09/2019/NĐ-CP,
+#: Điều 12 — a month from the 15th of the previous month to the 14th, a quarter
+#: from the 15th of the month before it to the 14th of its last month, 6 months
+#: from 15/12 of the previous year to 14/6, a year from 15/12 of the previous
+#: year to 14/12.  Yearly kinds write "MM-DD", the others a day of the month.
 DEFAULT_CUTOFF: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "monthly": ("15", "14"),
+    "quarterly": ("15", "14"),
     "half-year": ("12-15", "06-14"),
     "annual": ("12-15", "12-14"),
 })
-#: Date agencies' reports are due at the office, "MM-DD" in the period's end
-#: year.  NĐ 09/2019 leaves deadlines to the body that issues the regime, so
-#: these are the project's defaults, not the decree's.
-DEFAULT_DUE: Mapping[str, str] = MappingProxyType({"half-year": "06-20", "annual": "12-20"})
-#: Date the consolidated report goes up (project defaults, as for ``DEFAULT_DUE``).
-DEFAULT_CONSOLIDATED_DUE: Mapping[str, str] = MappingProxyType({"half-year": "06-25", "annual": "12-25"})
+#: When agencies' reports are due at the office: "MM-DD" in the period's end
+#: year, or a day of the month (the first such day after the cut-off).  NĐ
+#: 09/2019 leaves deadlines to the body that issues the regime, so these are the
+#: project's defaults, not the decree's.
+DEFAULT_DUE: Mapping[str, str] = MappingProxyType(
+    {"monthly": "20", "quarterly": "20", "half-year": "06-20", "annual": "12-20"})
+#: When the consolidated report goes up (project defaults, as for ``DEFAULT_DUE``).
+DEFAULT_CONSOLIDATED_DUE: Mapping[str, str] = MappingProxyType(
+    {"monthly": "25", "quarterly": "25", "half-year": "06-25", "annual": "12-25"})
+
+
+@dataclass(frozen=True)
+class DailyWindow:
+    """Daily reports (emergency plans): every day from ``start`` to ``end``,
+    at each of ``times`` ("07:00") when the plan sets hours, else by the end of the day."""
+
+    start: _dt.date
+    end: _dt.date
+    times: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OneOffReport:
+    """A one-off report ("báo cáo sơ kết … trước ngày 15/12/2026"): its id (the
+    returns' folder), the words documents name it with, its figures' range
+    (from the plan's date to the deadline unless given) and deadlines."""
+
+    id: str
+    due: _dt.date
+    label: Optional[str] = None
+    start: Optional[_dt.date] = None
+    end: Optional[_dt.date] = None
+    via_due: Optional[_dt.date] = None
+    consolidated_due: Optional[_dt.date] = None
 
 
 @dataclass(frozen=True)
@@ -255,7 +287,7 @@ class ReportingRule:
     build is reproducible.  :mod:`kehoach.periods` turns all this into dates.
     """
 
-    periods: tuple[str, ...]          # "half-year", "annual"
+    periods: tuple[str, ...]          # "monthly", "quarterly", "half-year", "annual", "daily", "once", "on-request"
     reporters: tuple[str, ...]        # agency or group ids, as written
     to: str
     via: Optional[str]
@@ -264,6 +296,15 @@ class ReportingRule:
     due: Mapping[str, str] = field(default_factory=lambda: DEFAULT_DUE)
     consolidated_due: Mapping[str, str] = field(default_factory=lambda: DEFAULT_CONSOLIDATED_DUE)
     open: tuple[str, ...] = ()
+    #: the focal agency's (``via``) deadline to send its synthesis to ``to``, per kind (two-tier chains)
+    via_due: Mapping[str, str] = field(default_factory=dict)
+    daily: Optional[DailyWindow] = None
+    once: tuple[OneOffReport, ...] = ()
+
+    @property
+    def on_request(self) -> bool:
+        """Reports are also (or only) asked for when requested ("khi có yêu cầu")."""
+        return "on-request" in self.periods
 
 
 @dataclass(frozen=True)

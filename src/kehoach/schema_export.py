@@ -154,11 +154,16 @@ _PATTERN_MESSAGES = {
         "Ngày dạng YYYY-MM-DD (ví dụ: 2026-03-15), hoặc YYYY-MM khi dự thảo chưa có ngày.",
     "^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$": "Ngày trong năm dạng MM-DD, ví dụ 06-20 (20 tháng 6).",
     "^[^\\x00]*$": "Đường dẫn không hợp lệ.",
+    "^(0?[1-9]|[12][0-9]|3[01])$": "Ngày trong tháng, từ 1 đến 31, ví dụ \"20\".",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "Ngày phải có dạng YYYY-MM-DD, ví dụ 2026-06-30.",
+    "^([01][0-9]|2[0-3]):[0-5][0-9]$": "Giờ dạng HH:MM, ví dụ 07:00.",
+    "^[a-z0-9][a-z0-9-]*$": "Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang (ví dụ: so-ket-2027).",
 }
 _DATE_MESSAGE = "Ngày phải có dạng YYYY-MM-DD, ví dụ 2026-06-30."
 
 #: Vietnamese meaning of enum values that are English words
-_ENUM_WORDS = {"half-year": "kỳ 6 tháng", "annual": "kỳ năm"}
+_ENUM_WORDS = {"half-year": "kỳ 6 tháng", "annual": "kỳ năm", "monthly": "hằng tháng", "quarterly": "hằng quý",
+               "daily": "hằng ngày", "once": "đột xuất, một lần", "on-request": "khi có yêu cầu"}
 
 _TIMELINE_SNIPPETS = [
     {"label": "Thường xuyên", "description": "Nhiệm vụ thực hiện thường xuyên", "body": "Thường xuyên"},
@@ -170,6 +175,8 @@ _TIMELINE_SNIPPETS = [
 _PERIOD_SNIPPETS = [
     {"label": "6 tháng đầu năm", "description": "Kỳ báo cáo 6 tháng, ví dụ 2026-H1", "body": "${1:2026}-H1"},
     {"label": "cả năm", "description": "Kỳ báo cáo năm, ví dụ 2026", "body": "${1:2026}"},
+    {"label": "quý", "description": "Kỳ báo cáo quý, ví dụ 2026-Q1", "body": "${1:2026}-Q${2:1}"},
+    {"label": "tháng", "description": "Kỳ báo cáo tháng, ví dụ 2026-03", "body": "${1:2026}-${2:03}"},
 ]
 _TASK_SNIPPET = {
     "label": "nhiệm vụ mới", "description": "Một dòng của Phụ lục: mã, nội dung, chủ trì, phối hợp, thời gian, sản phẩm",

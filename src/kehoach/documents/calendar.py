@@ -24,7 +24,7 @@ from .._version import __version__
 from ..model import Plan, Task
 from ..periods import Period, periods
 from ..render.package import source_date_epoch
-from .common import reference, short_date
+from .common import period_context, reference, short_date
 
 KIND = "calendar"
 OFFICE = "tong-hop"
@@ -197,7 +197,20 @@ def _report_event(plan: Plan, per: Period, who: str, to: str) -> _Event:
         per.due,
         f"Hạn gửi báo cáo {per.label} ({plan.document.type_name} của {plan.issuer.short_name})",
         f"Báo cáo kết quả thực hiện {reference(plan)} {per.label}, số liệu {per.range_text}; "
-        f"gửi {to} trước ngày {short_date(per.due)}.",
+        f"gửi {to} {period_context(per)['deadline']}.",
+        "Báo cáo định kỳ",
+    )
+
+
+def _relay_event(plan: Plan, per: Period, who: str) -> _Event:
+    """The focal agency's step of a two-tier chain: its synthesis goes on to ``reporting.to``."""
+    to = plan.registry.short_name(plan.reporting.to)
+    return _event(
+        f"{plan.id}.{who}.tong-hop-dau-moi.{per.id}@kehoach",
+        per.via_due,
+        f"Hạn tổng hợp báo cáo {per.label} gửi {to}",
+        f"Tổng hợp báo cáo {per.label} của các cơ quan, đơn vị về kết quả thực hiện {reference(plan)}, "
+        f"gửi {to} trước ngày {short_date(per.via_due)}.",
         "Báo cáo định kỳ",
     )
 
@@ -223,6 +236,8 @@ def agency_calendar(plan: Plan, agency_id: str) -> bytes:
     events = []
     if agency_id in plan.reporters():
         events += [_report_event(plan, per, agency_id, to) for per in periods(plan)]
+    if agency_id == rule.via:
+        events += [_relay_event(plan, per, agency_id) for per in periods(plan) if per.via_due]
     for role, tasks in (("chủ trì", plan.tasks_led_by(agency_id)), ("phối hợp", plan.tasks_supported_by(agency_id))):
         events += [e for e in (_task_event(plan, t, agency_id, role) for t in tasks) if e]
     return _calendar(plan, f"{registry.short_name(agency_id)} — hạn báo cáo và nhiệm vụ", events)
@@ -238,6 +253,8 @@ def office_calendar(plan: Plan) -> bytes:
             f"Hạn các cơ quan gửi báo cáo {per.label}",
             f"Các cơ quan, đơn vị gửi báo cáo {per.label} ({per.range_text}) về "
             f"{registry.short_name(rule.via or rule.to)}.", "Báo cáo định kỳ"))
+        if per.via_due:
+            events.append(_relay_event(plan, per, OFFICE))
         events.append(_event(
             f"{plan.id}.{OFFICE}.tong-hop.{per.id}@kehoach", per.consolidated_due,
             f"Hạn gửi báo cáo tổng hợp {per.label} tới {registry.short_name(rule.consolidated_to)}",

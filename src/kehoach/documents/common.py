@@ -55,11 +55,15 @@ def short_date(day) -> str:
 
 
 def period_context(per) -> dict:
-    """A reporting period as documents print it."""
+    """A reporting period as documents print it.  ``deadline`` is the whole
+    phrase after the colon of a letter's line ("trước ngày 20/6/2025",
+    "trước 7 giờ 00 ngày 14/7/2025")."""
     return {
         "id": per.id,
         "label": per.label,
         "range": per.range_text,
         "due": short_date(per.due),
+        "deadline": f"trước {per.due_text}" if per.due_time else f"trước ngày {per.due_text}",
+        "via_due": short_date(per.via_due) if per.via_due else "",
         "consolidated_due": short_date(per.consolidated_due),
     }

@@ -14,7 +14,8 @@ from .. import vn
 from ..inline import plain
 from ..model import Plan, Task
 from ..periods import periods
-from .common import header_context, period_context, reference, signer_context
+from .common import header_context, reference, signer_context
+from .schedule import schedule_lines
 
 KIND = "letter"
 TEMPLATE = "letter.docx"
@@ -106,6 +107,9 @@ def context(plan: Plan, agency_id: str) -> dict:
     }
     reports = agency_id in plan.reporters()
     rule = plan.reporting
+    plan_periods = periods(plan)
+    # the focal agency of a two-tier chain also gets its own deadlines to send the synthesis on
+    relay = schedule_lines(rule, plan_periods, step="via_due") if agency_id == rule.via else []
     extra = list(letters.get("recipients", ()))
     return {
         "header": {
@@ -128,8 +132,10 @@ def context(plan: Plan, agency_id: str) -> dict:
         "reporting": {
             "to": registry.short_name(rule.to),
             "via": registry.short_name(rule.via) if rule.via else "",
-            # a report due before the plan is issued cannot be asked for
-            "periods": [period_context(p) for p in periods(plan) if p.due >= plan.document.reference_date],
+            "periodic": any(p.kind != "once" for p in plan_periods),
+            # periods(plan) holds no report due before the plan is issued
+            "periods": schedule_lines(rule, plan_periods),
+            "relay": relay,
         },
         "recipients": recipient_lines_middle(extra),
         "unit": unit,

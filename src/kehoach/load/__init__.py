@@ -263,21 +263,9 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: Optional[
         on_behalf_of=signer_data.get("on_behalf_of"),
         delegation_prefix=delegation.get("prefix"), delegation_head=delegation.get("head"),
     )
-    from ..model import DEFAULT_CONSOLIDATED_DUE, DEFAULT_CUTOFF, DEFAULT_DUE  # reporting calendar defaults
+    from .reporting import build_rule
 
-    # no "reporting:" — a plan that sets no periodic report: no periods, nobody reports
-    r = plan.get("reporting") or {"periods": [], "reporters": [], "to": issuer_data["agency"],
-                                  "consolidated_to": issuer_data["agency"]}
-    cutoff = {kind: tuple(value) for kind, value in DEFAULT_CUTOFF.items()}
-    cutoff.update({kind: (c["from"], c["to"]) for kind, c in r.get("cutoff", {}).items()})
-    reporting = ReportingRule(
-        periods=tuple(r["periods"]), reporters=tuple(r["reporters"]), to=r["to"],
-        via=r.get("via"), consolidated_to=r["consolidated_to"],
-        cutoff=MappingProxyType(cutoff),
-        due=MappingProxyType({**DEFAULT_DUE, **r.get("due", {})}),
-        consolidated_due=MappingProxyType({**DEFAULT_CONSOLIDATED_DUE, **r.get("consolidated_due", {})}),
-        open=tuple(str(p) for p in r.get("open", ())),
-    )
+    reporting = build_rule(plan.get("reporting"), issuer_data["agency"])
     appendices = build_appendices(tasks, registry)
     return Plan(
         id=plan["id"], level=plan["level"], issuer=issuer, document=document,

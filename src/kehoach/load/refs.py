@@ -12,19 +12,16 @@ import re
 from typing import Any, Iterator
 
 from ..diagnostics import Diagnostic, make
-from ..model import DEFAULT_CONSOLIDATED_DUE, DEFAULT_CUTOFF, DEFAULT_DUE
-from ..periods import KIND_NAMES, KINDS, month_day_problem, period_problem
 from ..inline import problems as inline_problems
 from ..model import cited_subject, has_prefix
 from ..timeline import parse_timeline
 from .appendix import appendix_items
+from .reporting import check_calendar
 from .schema import suggest
 from .yamlread import YamlDoc
 
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})\Z")
-#: the schema's MM-DD pattern: what passes it is checked against the calendar here
-_MONTH_DAY = re.compile(r"(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\Z")
 #: a day written in a timeline (30/11/2025, 2025-11-30): unrecognised only when impossible
 _DATE_LIKE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{4}-\d{2}-\d{2}")
 
@@ -296,69 +293,12 @@ class _Checker:
 
     # -- reporting calendar ---------------------------------------------------
     def reporting_calendar(self) -> None:
-        """Cut-offs and deadlines are days of every year, deadlines come on or
-        after the cut-off, and the open periods are periods of this plan."""
+        """Days, chains, windows, one-off reports and open periods (:mod:`.reporting`)."""
         doc = self.plan
         reporting = _dict(_dict(doc.data).get("reporting"))
-        kinds = [k for k in _list(reporting.get("periods")) if k in KINDS]
-        cutoff, due, consolidated = (_dict(reporting.get(key)) for key in ("cutoff", "due", "consolidated_due"))
-
-        def day(path: tuple, value: Any, what: str) -> tuple[int, int] | None:
-            """(month, day) of a checked MM-DD; None when absent or wrong (reported here or by the schema)."""
-            if not isinstance(value, str) or not _MONTH_DAY.match(value):
-                return None
-            problem = month_day_problem(value)
-            if problem:
-                self.add(doc, path, "KH060", f"{what} '{value}' không dùng được: {problem}; "
-                                             f"ngày chốt và hạn báo cáo phải có trong mọi năm")
-                return None
-            return int(value[:2]), int(value[3:])
-
-        for kind in KINDS:
-            name = KIND_NAMES[kind]
-            given_cutoff = _dict(cutoff.get(kind))
-            # the start may be any day (in the previous year when after the end): only checked as a day
-            day(("reporting", "cutoff", kind, "from"), given_cutoff.get("from"), f"ngày bắt đầu chốt số liệu kỳ {name}")
-            end = day(("reporting", "cutoff", kind, "to"), given_cutoff.get("to"), f"ngày kết thúc chốt số liệu kỳ {name}")
-            deadline = day(("reporting", "due", kind), due.get(kind), f"hạn gửi báo cáo kỳ {name}")
-            up = day(("reporting", "consolidated_due", kind), consolidated.get(kind), f"hạn gửi báo cáo tổng hợp kỳ {name}")
-            if kind not in kinds and kind not in cutoff and kind not in due and kind not in consolidated:
-                continue
-            # effective values: what was given (and valid), else the default when nothing was given
-            if "to" not in given_cutoff:
-                end = tuple(map(int, DEFAULT_CUTOFF[kind][1].split("-")))
-            if kind not in due:
-                deadline = tuple(map(int, DEFAULT_DUE[kind].split("-")))
-            if kind not in consolidated:
-                up = tuple(map(int, DEFAULT_CONSOLIDATED_DUE[kind].split("-")))
-            md = lambda x: f"{x[0]:02d}-{x[1]:02d}"  # noqa: E731
-            if end and deadline and deadline < end:
-                if kind in due:
-                    self.add(doc, ("reporting", "due", kind), "KH061",
-                             f"hạn gửi báo cáo kỳ {name} ({md(deadline)}) trước ngày kết thúc chốt số liệu "
-                             f"({md(end)}); hạn phải từ ngày chốt trở về sau, trong cùng năm")
-                else:
-                    self.add(doc, ("reporting", "cutoff", kind, "to"), "KH061",
-                             f"ngày kết thúc chốt số liệu kỳ {name} ({md(end)}) sau hạn gửi báo cáo mặc định "
-                             f"({md(deadline)}); hãy khai báo reporting.due.{kind}")
-            elif deadline and up and up < deadline:
-                if kind in consolidated:
-                    self.add(doc, ("reporting", "consolidated_due", kind), "KH061",
-                             f"hạn gửi báo cáo tổng hợp kỳ {name} ({md(up)}) trước hạn các cơ quan gửi báo cáo "
-                             f"({md(deadline)})")
-                else:
-                    self.add(doc, ("reporting", "due", kind), "KH061",
-                             f"hạn gửi báo cáo kỳ {name} ({md(deadline)}) sau hạn gửi báo cáo tổng hợp mặc định "
-                             f"({md(up)}); hãy khai báo reporting.consolidated_due.{kind}")
-
-        if not kinds:
-            return  # reporting.periods is wrong: the schema says so; open periods cannot be judged
-        for i, ident in enumerate(_list(reporting.get("open"))):
-            if isinstance(ident, bool) or not isinstance(ident, (str, int)):
-                continue  # the schema reports the type
-            problem = period_problem(ident, kinds, self.years)
-            if problem:
-                self.add(doc, ("reporting", "open", i), "KH062", f"kỳ đang mở: {problem}")
+        reference = dt.date.fromisoformat(self.reference_date) if self.reference_date else None
+        check_calendar(reporting, self.years, reference,
+                       lambda path, code, message: self.add(doc, path, code, message))
 
     def reporting_coverage(self) -> None:
         """An agency with tasks that no reporting rule asks to report is

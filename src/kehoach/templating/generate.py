@@ -906,17 +906,27 @@ def build_letter_template(profile: StyleProfile = DEFAULT) -> bytes:
         ("KH Tên phần", "{{ sections.reporting }} Chế độ báo cáo"),
         ("KH Nội dung", "{%p if reports %}"),
         ("KH Nội dung",
-         "Định kỳ báo cáo kết quả thực hiện các nhiệm vụ được giao, gửi về {{ reporting.to }}"
+         "{% if reporting.periodic %}Định kỳ báo cáo{% else %}Báo cáo{% endif %} kết quả thực hiện các nhiệm vụ "
+         "được giao, gửi về {{ reporting.to }}"
          "{% if reporting.via %} (qua {{ reporting.via }}){% endif %} theo thời hạn sau:"),
         ("KH Nội dung", "{%p for per in reporting.periods %}"),
         ("KH Nội dung",
-         "- Báo cáo {{ per.label }} (số liệu {{ per.range }}): trước ngày {{ per.due }}"
+         "- Báo cáo {{ per.label }}{% if per.range %} (số liệu {{ per.range }}){% endif %}: {{ per.deadline }}"
          "{% if loop.last %}.{% else %};{% endif %}"),
         ("KH Nội dung", "{%p endfor %}"),
         ("KH Nội dung", "{%p else %}"),
         ("KH Nội dung",
          "Chủ động phối hợp, cung cấp đầy đủ, kịp thời thông tin, số liệu về kết quả thực hiện các "
          "nhiệm vụ nêu trên cho cơ quan chủ trì khi được đề nghị, để tổng hợp, báo cáo theo quy định."),
+        ("KH Nội dung", "{%p endif %}"),
+        # The focal agency of a two-tier chain: its own deadlines to send the synthesis on.
+        ("KH Nội dung", "{%p if reporting.relay %}"),
+        ("KH Nội dung",
+         "{{ agency_short }} tổng hợp báo cáo của các cơ quan, đơn vị, gửi {{ reporting.to }} theo thời hạn sau:"),
+        ("KH Nội dung", "{%p for per in reporting.relay %}"),
+        ("KH Nội dung",
+         "- Tổng hợp báo cáo {{ per.label }}: {{ per.deadline }}{% if loop.last %}.{% else %};{% endif %}"),
+        ("KH Nội dung", "{%p endfor %}"),
         ("KH Nội dung", "{%p endif %}"),
         ("KH Nội dung", "{%p endif %}"),
     ])
@@ -1008,7 +1018,7 @@ def build_report_template(profile: StyleProfile = DEFAULT) -> bytes:
     _para(document, body, "Trên đây là báo cáo kết quả thực hiện {{ plan_ref }} {{ period.label }} "
                           "của {{ agency_name }}./.").paragraph_format.keep_with_next = True
     # Guidance, so it goes before signing: the deadline and the channel.
-    _closing(document, "(Hạn gửi: trước ngày {{ period.due }}{% if via %}, qua {{ via }}{% endif %}. "
+    _closing(document, "(Hạn gửi: {{ period.deadline }}{% if via %}, qua {{ via }}{% endif %}. "
                        "Xóa các dòng in nghiêng trong ngoặc trước khi trình ký.)", style=guide)
     _signature_block(document, p, [
         ("KH Nơi nhận", "Nơi nhận:"),
