@@ -184,13 +184,13 @@ def test_docx_appendix_carries_each_agencys_result_figures_and_note(world, rende
 def test_markdown_lists_late_and_not_reported(world, after):
     plan = world[0]
     md = markdown(plan, after)
-    assert "Đã gửi báo cáo: 3/34 cơ quan, đơn vị (đúng hạn 2, gửi muộn 1)." in md
+    assert "Đã gửi báo cáo: 3/36 cơ quan, đơn vị (đúng hạn 2, gửi muộn 1)." in md
     late = md.split("## Gửi báo cáo muộn", 1)[1].split("##", 1)[0]
     assert [l for l in late.splitlines() if l.startswith("- ")] == ["- Phòng Tư pháp (gửi ngày 24/6/2025, hạn 20/6/2025)"]
     missing = md.split("## Chưa gửi báo cáo", 1)[1].split("##", 1)[0]
     listed = [l for l in missing.splitlines() if l.startswith("- ")]
     assert "- Thanh tra huyện Tam Đường (mới có bản nháp) (quá hạn)" in listed
-    assert len(listed) == 34 - 3
+    assert len(listed) == 36 - 3
     narrative = md.split("### II.1. Kết quả đạt được", 1)[1].split("###", 1)[0]
     assert f"- **Phòng Y tế**: {NARRATIVE['phong-y-te']['achievements']}" in narrative
 
@@ -202,7 +202,7 @@ def test_json_summary(world, after):
     assert data["late"] == ["phong-tu-phap"]
     assert data["reported"] == ["vp-hdnd-ubnd", "phong-tu-phap", "phong-y-te"]
     assert sorted(data["drafts"]) == sorted(DRAFTS)
-    assert len(data["not_reported"]) == 31 and "thanh-tra" in data["not_reported"]
+    assert len(data["not_reported"]) == 33 and "thanh-tra" in data["not_reported"]
     assert data["counts"] == dict(after.counts)
     task = next(t for t in data["tasks"] if t["id"] == plan.tasks_led_by("phong-y-te")[0].id)
     assert task["answers"][0]["figures"][0] == {"name": "Trẻ em được rà soát", "value": 125, "unit": "trẻ em"}

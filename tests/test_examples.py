@@ -263,6 +263,26 @@ def test_department_plan_duties_reach_letters_and_outside_parties_get_none(built
     assert "| KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC / Đỗ Thanh Bình |" in text and "Số: 0124/KH-SNV" in text
 
 
+def test_department_report_templates_ask_for_each_duty(built):
+    """Each reporter's report template quotes the duties binding it (its own, its
+    group's) with room for the result of each; an outside party has no template."""
+    plan, _, documents = built["so-nhiem-vu-trong-than"]
+    reports = {d.agency: docx_text(d.data).split("\n") for d in documents if d.kind == "report-template"}
+    assert "cong-doan" not in reports
+    intro = "Kết quả thực hiện các trách nhiệm được phân công tại Kế hoạch số 0124/KH-SNV ngày 12 tháng 01 năm 2026 "
+             "của Sở Nội vụ:"
+    for member in ("phong-to-chuc", "phong-cai-cach"):   # the collective duty of "Các phòng chuyên môn"
+        lines = reports[member]
+        at = lines.index(intro)
+        assert lines[at + 1:at + 3] == [
+            "Các phòng chuyên môn: tổ chức thực hiện nhiệm vụ được giao, báo cáo kết quả trước ngày 05/12/2026.",
+            "(Nêu kết quả thực hiện trách nhiệm này.)"]
+        assert lines.index("II. ĐÁNH GIÁ CHUNG") > at
+    lines = reports["van-phong-so"]
+    assert lines[lines.index(intro) + 1] == "Văn phòng Sở: theo dõi, tổng hợp kết quả, báo cáo Giám đốc Sở."
+    assert not any("Các phòng chuyên môn:" in line for line in lines)
+
+
 def test_commune_yearly_fixed_date_report_through_a_focal_agency(built):
     plan, _, documents = built["xa-nhiem-vu-trong-than"]
     letter = next(docx_text(d.data) for d in documents if d.kind == "letter" and d.agency == "tram-y-te")

@@ -348,7 +348,7 @@ def read_report(plan: Plan, file: Union[str, os.PathLike], *, period_id: Union[s
     agency_id, per = _identify(plan, doc, wanted, problems)
     if agency_id is None or per is None:
         return None, problems.items
-    if not _agency_tasks(plan, agency_id):
+    if not _agency_tasks(plan, agency_id) and not plan.duties_of(agency_id):
         problems.add(1, 1, "KH117", f"{plan.registry.short_name(agency_id)} không có nhiệm vụ nào trong kế hoạch")
         return None, problems.items
     rows = _task_table(doc)

@@ -150,7 +150,11 @@ class Return:
 
     @property
     def is_complete(self) -> bool:
-        """Every task answered (a return may still lack its summary)."""
+        """Every task answered (a return may still lack its summary); a return
+        with no task (an agency bound only by duties of the plan's body) is
+        complete once its results (``summary.overview``) are written."""
+        if not self.tasks:
+            return bool(self.summary.overview)
         return all(t.answered for t in self.tasks)
 
     @property
@@ -175,7 +179,8 @@ def _agency_tasks(plan: Plan, agency_id: str) -> tuple[tuple[str, str], ...]:
 
 def expected_agencies(plan: Plan, period_id: Union[str, int]) -> tuple[str, ...]:
     """Agencies that owe a return for the period: reporters (``reporting.reporters``)
-    that lead or support at least one task and still existed when the period
+    that lead or support at least one task, or that a duty of the plan's body
+    binds, and still existed when the period
     began, in the order of ``reporting.reporters``."""
     per = period(plan, period_id)
     out = []
@@ -183,7 +188,7 @@ def expected_agencies(plan: Plan, period_id: Union[str, int]) -> tuple[str, ...]
         agency = plan.registry.agencies.get(agency_id)
         if agency is None or not agency.active_on(per.start):
             continue
-        if _agency_tasks(plan, agency_id):
+        if _agency_tasks(plan, agency_id) or plan.duties_of(agency_id):   # tasks, or duties in the body
             out.append(agency_id)
     return tuple(out)
 

@@ -38,17 +38,24 @@ def agencies(plan: Plan) -> tuple[str, ...]:
     return tuple(a for a in plan.registry.agencies if a in involved)
 
 
-def duty_lines(plan: Plan, agency_id: str) -> list[str]:
-    """The plan's duty paragraphs binding the agency, each with its points, as
-    printed (the points' markers kept, inline marks removed)."""
-    lines = []
+def duty_blocks(plan: Plan, agency_id: str) -> list[list[str]]:
+    """The plan's duty paragraphs binding the agency, each as its lines (the
+    duty, then its points, markers kept, inline marks removed)."""
+    blocks = []
     for block in plan.duties_of(agency_id):
+        lines = []
         for inner in block.walk():
             # the duty's own number belongs to the plan's outline, not to the letter's
             prefix = " ".join(x for x in (inner.marker, inner.number) if x) if inner is not block else ""
             words = " ".join(x for x in (inner.title, inner.text) if x)
             lines.append(plain(f"{prefix} {words}" if prefix else words, plan.markup))
-    return lines
+        blocks.append(lines)
+    return blocks
+
+
+def duty_lines(plan: Plan, agency_id: str) -> list[str]:
+    """:func:`duty_blocks` as one list of lines, as the letter quotes them."""
+    return [line for lines in duty_blocks(plan, agency_id) for line in lines]
 
 
 def split_support(plan: Plan, agency_id: str) -> tuple[list[Task], dict[str, list[Task]]]:

@@ -4,7 +4,8 @@ period, issued by the agency to the plan's issuer.
 It carries the agency's header under its parent body, the usual sections with
 guidance placeholders (all wording in ``templates/report.docx``), and a
 landscape table listing exactly that agency's tasks with empty columns for the
-result, progress and notes.
+result, progress and notes.  The duties the plan's body gives the agency (its
+own and its groups') are quoted under mục I.2, each with room for its result.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ..model import Plan
 from ..periods import Period
 from .common import period_context, reference
 from .consolidated import leads_text
+from .letter import duty_blocks
 
 KIND = "report-template"
 TEMPLATE = "report.docx"
@@ -84,6 +86,8 @@ def context(plan: Plan, per: Period, agency_id: str) -> dict:
         "agency_name": agency.name,
         "agency_short": agency.short_name,
         "rows": rows,
+        # the plan's duty paragraphs binding the agency ("Tổ chức thực hiện"): results asked for each
+        "duties": [{"lines": lines} for lines in duty_blocks(plan, agency_id)],
         # "(Kèm theo Báo cáo số {{ number }} {{ date }} của {{ agency_name }})" in the template
         "report_ref": {
             "number": f"{vn.DEFAULT_BLANK}/{REPORT_CODE}-{agency.code or '…'}",
