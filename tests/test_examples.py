@@ -269,8 +269,8 @@ def test_department_report_templates_ask_for_each_duty(built):
     plan, _, documents = built["so-nhiem-vu-trong-than"]
     reports = {d.agency: docx_text(d.data).split("\n") for d in documents if d.kind == "report-template"}
     assert "cong-doan" not in reports
-    intro = "Kết quả thực hiện các trách nhiệm được phân công tại Kế hoạch số 0124/KH-SNV ngày 12 tháng 01 năm 2026 "
-             "của Sở Nội vụ:"
+    intro = ("Kết quả thực hiện các trách nhiệm được phân công tại Kế hoạch số 0124/KH-SNV ngày 12 tháng 01 năm 2026 "
+             "của Sở Nội vụ:")
     for member in ("phong-to-chuc", "phong-cai-cach"):   # the collective duty of "Các phòng chuyên môn"
         lines = reports[member]
         at = lines.index(intro)
