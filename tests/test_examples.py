@@ -211,7 +211,8 @@ def marked_text(data: bytes) -> str:
     """Each body paragraph (not inside a table, not empty) as ``STYLE| text`` with
     ``**bold**``, ``*italic*``, ``***both***`` runs and ``[^n]`` footnote references,
     then each footnote as ``[^n]: text`` — read from the OOXML, independently of
-    kehoach's writers (character styles KHDam/KHNghieng or direct w:b/w:i)."""
+    kehoach's writers (character styles KHDam/KHNghieng or direct w:b/w:i).  A
+    no-break space (a place name kept whole on one line) reads "~"."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         body = etree.fromstring(zf.read("word/document.xml")).find("w:body", NS)
         notes = etree.fromstring(zf.read("word/footnotes.xml")) if "word/footnotes.xml" in zf.namelist() else None
@@ -228,7 +229,8 @@ def marked_text(data: bytes) -> str:
             if ref is not None:
                 out.append(f"[^{ref.get(f'{{{W}}}id')}]")
                 continue
-            text = "".join(t.text or "" for t in r.findall("w:t", NS))
+            # a no-break space (a place name kept on one line) shows as "~"
+            text = "".join(t.text or "" for t in r.findall("w:t", NS)).replace("\u00a0", "~")
             mark = "***" if bold and italic else "**" if bold else "*" if italic else ""
             core = text.strip()
             if mark and core:
@@ -281,6 +283,21 @@ def test_department_report_templates_ask_for_each_duty(built):
     lines = reports["van-phong-so"]
     assert lines[lines.index(intro) + 1] == "Văn phòng Sở: theo dõi, tổng hợp kết quả, báo cáo Giám đốc Sở."
     assert not any("Các phòng chuyên môn:" in line for line in lines)
+
+
+def test_titles_never_break_inside_a_place_name(built):
+    """Header lines and the subject keep "TỈNH BÌNH SƠN" on one line (no-break
+    spaces), and print the words exactly as written."""
+    plan, data, documents = built["tinh-phu-luc-ba-cap"]
+    lines = marked_text(data).split("\n")
+    assert "KHTrichYeu| Triển khai chuyển đổi số trong cơ quan nhà nước tỉnh~Bình~Sơn giai đoạn 2026 - 2030" in lines
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        xml = zf.read("word/document.xml").decode()
+    assert ">TỈNH\u00a0BÌNH\u00a0SƠN<" in xml and "TỈNH BÌNH SƠN" not in xml
+    letter = next(d.data for d in documents if d.kind == "letter")
+    with zipfile.ZipFile(io.BytesIO(letter)) as zf:
+        assert ">TỈNH\u00a0BÌNH\u00a0SƠN<" in zf.read("word/document.xml").decode()
+    assert "| ỦY BAN NHÂN DÂN / TỈNH BÌNH SƠN |" in docx_text(data)   # read back, it is the printed text
 
 
 def test_commune_yearly_fixed_date_report_through_a_focal_agency(built):

@@ -228,8 +228,8 @@ class _Reader:
                 continue
             hidden = any(f["hide"] for f in fields)
             if tag == w("t"):
-                if not hidden:
-                    out.append(child.text or "")
+                if not hidden:      # a no-break space reads as a space (as w:noBreakHyphen reads as "-")
+                    out.append((child.text or "").replace("\u00a0", " "))
             elif tag in (w("tab"), w("ptab")):
                 if not hidden:
                     out.append("\t")

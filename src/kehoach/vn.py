@@ -15,11 +15,14 @@ output stable whatever keyboard/IME produced the input.
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from collections.abc import Iterable
 
 __all__ = [
     "DEFAULT_BLANK",
+    "NBSP",
+    "keep_names_together",
     "document_code",
     "document_number",
     "format_date",
@@ -67,6 +70,56 @@ def upper(s: str) -> str:
     a named helper so that every template uppercases by the same rule.
     """
     return nfc(nfc(s).upper())
+
+
+#: A no-break space: prints as a space, never a line break.
+NBSP = "\u00a0"
+#: Administrative units that open a place name ("tỉnh Đồng Nai", "THÀNH PHỐ HỒ CHÍ MINH").
+_UNITS = ("thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu")
+_UNIT_RE = re.compile(r"(?<!\w)(" + "|".join(u.replace(" ", r"\s+") for u in _UNITS) + r")\s+", re.IGNORECASE)
+
+
+def keep_names_together(text: str, names: Iterable[str] = ()) -> str:
+    """``text`` with no-break spaces inside place names, so that a title or a
+    header line wraps before "TỈNH ĐỒNG NAI", never inside it ("TỈNH ĐỒNG / NAI").
+
+    A name is an administrative unit word followed by its proper name: in
+    capitals, the next two words ("HUYỆN TAM ĐƯỜNG"); in running text, the
+    following capitalised words ("tỉnh Đồng Nai").  ``names`` (the plan's
+    places, e.g. "Hồ Chí Minh") are kept whole in any case.  Only the spaces
+    change: the words print exactly as written.
+
+    >>> keep_names_together("ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI") == "ỦY BAN NHÂN DÂN TỈNH\u00a0ĐỒNG\u00a0NAI"
+    True
+    """
+    text = nfc(text)
+    for name in sorted({nfc(n) for n in names if n and " " in n.strip()}, key=len, reverse=True):
+        words = [re.escape(w) for w in name.split()]
+        pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+        text = pattern.sub(lambda m: NBSP.join(m.group(0).split()), text)
+
+    out, at = [], 0
+    for m in _UNIT_RE.finditer(text):
+        if m.start() < at:
+            continue
+        rest = text[m.end():]
+        upper_text = m.group(1).isupper()
+        count = 0
+        for w in re.findall(r"\S+", rest)[: 2 if upper_text else 4]:
+            if not (upper_text or w[:1].isupper()) or (upper_text and not w.isupper()):
+                break
+            count += 1
+            if not w[-1].isalnum():
+                break
+        if not count:
+            continue
+        spaces = list(re.finditer(r"\s+", rest))[: count - 1]
+        end = m.end() + (spaces[-1].end() if spaces else 0) + len(re.match(r"\S+", rest[spaces[-1].end():] if spaces else rest).group(0))
+        out.append(text[at:m.start()])
+        out.append(NBSP.join(text[m.start():end].split()))
+        at = end
+    out.append(text[at:])
+    return "".join(out)
 
 
 # ---------------------------------------------------------------------------

@@ -39,11 +39,23 @@ def signer_context(signer: Signer) -> dict:
     return {"lines": list(signer.lines), "name": signer.name}
 
 
+def place_names(plan: Plan) -> tuple[str, ...]:
+    """The plan's place names (the issuer's and every agency's ``place``), kept
+    whole in titles and headers by :func:`kehoach.vn.keep_names_together`."""
+    found = [plan.issuer.place] + [a.place for a in plan.registry.agencies.values()]
+    return tuple(sorted({p for p in found if p}))
+
+
+def title_line(plan: Plan, text: str) -> str:
+    """A header or title line that wraps before a place name, never inside it."""
+    return vn.keep_names_together(text, place_names(plan))
+
+
 def header_context(plan: Plan) -> dict:
     """Ô 1–4 of the first page: issuer, Quốc hiệu side, number, place and date."""
     return {
-        "parent": list(plan.issuer.parent_header),
-        "name": list(plan.issuer.header),
+        "parent": [title_line(plan, line) for line in plan.issuer.parent_header],
+        "name": [title_line(plan, line) for line in plan.issuer.header],
         "number": number_line(plan.document, plan.issuer),
         "place_date": place_date(plan.document, plan.issuer),
     }

@@ -15,7 +15,7 @@ from ..templating.profile import DEFAULT, StyleProfile
 from ..inline import Footnote, Run, parse, plain
 from ..templating.body import Paragraph, body_xml
 from ..templating.tables import AppendixSpec, Cell, Row, TableSpec, appendices_xml
-from .common import header_context, recipient_lines, reference, signer_context
+from .common import header_context, recipient_lines, reference, signer_context, title_line
 
 KIND = "plan"
 TEMPLATE = "plan.docx"
@@ -284,7 +284,7 @@ def context_and_footnotes(plan: Plan, profile: StyleProfile = DEFAULT) -> tuple[
     return {
         "header": header_context(plan),
         "type_name": vn.upper(plan.document.type_name),
-        "subject": plain(plan.document.subject, plan.markup),
+        "subject": title_line(plan, plain(plan.document.subject, plan.markup)),
         "bases": [plain(b, plan.markup) for b in plan.bases],
         "body": body(paras),
         "body_xml": body_xml_,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from .. import vn
 from ..model import Plan
 from ..periods import Period
-from .common import period_context, reference
+from .common import period_context, reference, title_line
 from .consolidated import leads_text
 from .letter import duty_blocks
 
@@ -74,8 +74,8 @@ def context(plan: Plan, per: Period, agency_id: str) -> dict:
     rule = plan.reporting
     return {
         "header": {
-            "parent": [agency.parent] if agency.parent else [],
-            "name": header_lines(agency.name),
+            "parent": [title_line(plan, agency.parent)] if agency.parent else [],
+            "name": [title_line(plan, line) for line in header_lines(agency.name)],
             "number": _number(agency),
             "place_date": vn.format_date(due.year, due.month, None, place=agency.place or plan.issuer.place),
         },
