@@ -193,3 +193,27 @@ def test_nested_recipients_and_a_copy_count(body_plan, tmp_path):
     from kehoach.documents import preview
     md = preview.markdown(plan)
     assert "- Các cơ quan:\n  - Văn phòng HĐND và UBND xã;\n  - Phòng Kinh tế;\n- Lưu: VT.\n\n(05b)\n" in md
+
+
+@pytest.mark.parametrize("addressed, expected", [
+    (["Các sở, ban, ngành tỉnh."], ["Kính gửi: Các sở, ban, ngành tỉnh."]),
+    (["Các sở, ban, ngành tỉnh;", "UBND các xã, phường."],
+     ["Kính gửi:", "- Các sở, ban, ngành tỉnh;", "- UBND các xã, phường."]),
+])
+def test_kinh_gui_under_the_title(body_plan, tmp_path, addressed, expected):
+    folder = tmp_path / "plan"
+    shutil.copytree(body_plan, folder)
+    text = (folder / "plan.yaml").read_text(encoding="utf-8")
+    lines = "".join(f"  - {a}\n" for a in addressed)
+    (folder / "plan.yaml").write_text(text.replace("bases:\n", f"addressed_to:\n{lines}bases:\n", 1), encoding="utf-8")
+    plan, diagnostics = kehoach.check_plan(folder)
+    assert plan is not None, [str(d) for d in diagnostics]
+    root = _part(render_plan(plan), "word/document.xml")
+    paragraphs = root.findall(".//w:body/w:p", NS)
+    texts = ["".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in paragraphs]
+    first = texts.index(expected[0])
+    # under the title, before the căn cứ (inline in this plan)
+    assert texts[first:first + len(expected) + 1] == expected + [
+        "Căn cứ Luật Lâm nghiệp năm 2017; Căn cứ tình hình thực tế của xã."]
+    assert texts[first - 1] == "" and "CHÁY RỪNG" in texts[first - 2]     # the rule under the subject, the subject
+    assert paragraphs[first].find("w:pPr/w:jc", NS).get(f"{{{W}}}val") == "center"

@@ -463,6 +463,8 @@ class Preamble:
     bases_inline: bool = False
     bases_italic: bool = True
     after_bases: tuple[str, ...] = ()
+    #: the "Kính gửi:" line(s) under the title, as printed (1 of 29 surveyed plans)
+    addressed_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,12 @@ def paragraphs(plan: Plan) -> list[Paragraph]:
     the lead-in sentence, then each part with its items, points and records."""
     pre = plan.preamble
     out: list[Paragraph] = []
+    # "Kính gửi:" under the title: one addressee on its line, several as "- …" lines under it
+    if len(pre.addressed_to) == 1:
+        out.append(Paragraph("KHNoiDung", (Run("Kính gửi: "),) + _runs(plan, pre.addressed_to[0]), align="center"))
+    elif pre.addressed_to:
+        out.append(Paragraph("KHNoiDung", (Run("Kính gửi:"),), align="center", keep_with_next=True))
+        out += [Paragraph("KHNoiDung", (Run("- "),) + _runs(plan, text)) for text in pre.addressed_to]
     style = "KHCanCu" if pre.bases_italic else "KHNoiDung"
     if pre.bases_inline and plan.bases:
         joined: tuple[Run, ...] = ()

@@ -276,6 +276,7 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: Optional[
             bases_inline=plan.get("bases_layout") == "inline",
             bases_italic=bool(plan.get("bases_italic", True)),
             after_bases=tuple(plan[k] for k in ("background", "proposal", "lead_in", "supersedes") if plan.get(k)),
+            addressed_to=tuple(plan.get("addressed_to", ())),
         ),
         recipients=tuple(Recipient(x["text"], x.get("ref"), tuple(x.get("items", ()))) for x in plan["recipients"]),
         recipients_note=plan.get("recipients_note"),

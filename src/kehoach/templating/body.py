@@ -37,6 +37,7 @@ class Paragraph:
     runs: tuple[Run, ...]
     italic: bool = False            # the whole paragraph in italics (label paragraphs)
     keep_with_next: bool = False
+    align: str = ""                 # "center" for the Kính gửi line; else the style's
 
 
 def _t(text: str) -> str:
@@ -62,8 +63,9 @@ def _run(run: Run, italic_paragraph: bool, notes: list[Footnote]) -> str:
 
 def _paragraph(p: Paragraph, notes: list[Footnote]) -> str:
     keep = "<w:keepNext/>" if p.keep_with_next else ""
+    jc = f'<w:jc w:val="{p.align}"/>' if p.align else ""
     runs = "".join(_run(r, p.italic, notes) for r in merge(p.runs))
-    return f'<w:p><w:pPr><w:pStyle w:val="{p.style}"/>{keep}</w:pPr>{runs}</w:p>'
+    return f'<w:p><w:pPr><w:pStyle w:val="{p.style}"/>{keep}{jc}</w:pPr>{runs}</w:p>'
 
 
 def body_xml(paragraphs: Sequence[Paragraph]) -> tuple[Markup, tuple[Footnote, ...]]:
