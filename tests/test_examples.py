@@ -340,3 +340,19 @@ def test_diff_sees_a_body_task_move_between_parts(tmp_path):
     diff = diff_plans(kehoach.load_plan(old), kehoach.load_plan(new))
     moved = [c for c in diff.tasks if c.kind == "task_moved"]
     assert [(c.id, c.old.numeral, c.new.numeral) for c in moved] == [("truc-so-cuu", "II", "III")]
+
+
+@pytest.mark.parametrize("level", ["tinh", "huyen", "xa", "so-nganh"])
+def test_the_level_is_data_only(built, tmp_path, level):
+    """Issuers differ by data, never by an `if` on the level: the same plan
+    declared at any level renders byte for byte the same documents."""
+    folder = tmp_path / "plan"
+    shutil.copytree(ROOT / "examples" / "xa-nhiem-vu-trong-than", folder)
+    text = (folder / "plan.yaml").read_text(encoding="utf-8")
+    assert "\nlevel: xa\n" in text
+    (folder / "plan.yaml").write_text(text.replace("\nlevel: xa\n", f"\nlevel: {level}\n"), encoding="utf-8")
+    plan, _ = kehoach.check_plan(folder)
+    assert plan is not None and plan.level == level
+    before = {d.path: d.data for d in built["xa-nhiem-vu-trong-than"][2] if d.path.endswith(".docx")}
+    after = {d.path: d.data for d in render_documents(plan) if d.path.endswith(".docx")}
+    assert after == before
