@@ -83,6 +83,6 @@ def test_calendars_are_reproducible_and_honour_source_date_epoch(plan, tmp_path)
                                  **{k: os.environ[k] for k in ("PYTHONPATH",) if k in os.environ}})
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in out.glob("*.ics"))
-    assert files == sorted([f"{a}.ics" for a in plan.agencies_with_tasks()] + ["tong-hop.ics"])
+    assert files == sorted([f"{a}.ics" for a in set(plan.agencies_with_tasks()) | set(plan.agencies_with_duties())] + ["tong-hop.ics"])
     stamp = events((out / "phong-y-te.ics").read_bytes())[0].decoded("dtstamp")
     assert stamp == dt.datetime(2025, 3, 3, 11, 6, 40, tzinfo=dt.timezone.utc)

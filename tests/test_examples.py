@@ -30,7 +30,7 @@ NS = {"w": W}
 
 def test_there_are_the_three_forms():
     assert {p.name for p in EXAMPLES} >= {"tinh-phu-luc-ba-cap", "xa-nhiem-vu-trong-than", "thanh-pho-hai-phu-luc",
-                                         "so-nhiem-vu-trong-than"}
+                                         "so-nhiem-vu-trong-than", "tinh-bao-cao-hai-cap"}
 
 
 @pytest.fixture(scope="module")
@@ -356,3 +356,34 @@ def test_the_level_is_data_only(built, tmp_path, level):
     before = {d.path: d.data for d in built["xa-nhiem-vu-trong-than"][2] if d.path.endswith(".docx")}
     after = {d.path: d.data for d in render_documents(plan) if d.path.endswith(".docx")}
     assert after == before
+
+
+def test_province_quarterly_reports_through_a_focal_agency(built):
+    """tinh-bao-cao-hai-cap: quarterly reports to Sở Tư pháp by the 15th of the
+    quarter's last month, on to UBND tỉnh by the 20th (its own deadline), to the
+    ministry by the 25th; a yearly fixed date, a one-off report, on request.
+    The plan is dated 16/3/2026, so Q1 2026 (due 15/3) is asked of nobody."""
+    plan, _, documents = built["tinh-bao-cao-hai-cap"]
+    letters = {d.agency: docx_text(d.data).split("\n") for d in documents if d.kind == "letter"}
+    assert "hiep-hoi-doanh-nghiep" not in letters                          # "Đề nghị …": no letter
+    member = letters["ubnd-xa-an-binh"]
+    assert ("- Báo cáo hằng quý (số liệu từ ngày 15 tháng trước quý đến ngày 14 tháng cuối quý): trước ngày 15 "
+            "tháng cuối quý, từ quý II/2026 đến quý IV/2027;") in member
+    assert "- Báo cáo đột xuất: khi có yêu cầu." in member
+    assert not any(line.startswith("Sở Tư pháp tổng hợp") for line in member)
+    focal = letters["so-tu-phap"]
+    at = focal.index("Sở Tư pháp tổng hợp báo cáo của các cơ quan, đơn vị, gửi UBND tỉnh theo thời hạn sau:")
+    assert focal[at + 1:at + 5] == [
+        "- Tổng hợp báo cáo hằng quý: trước ngày 20 tháng cuối quý, từ quý II/2026 đến quý IV/2027;",
+        "- Tổng hợp báo cáo năm 2026: trước ngày 20/11/2026;",
+        "- Tổng hợp báo cáo sơ kết 1 năm thực hiện Kế hoạch: trước ngày 15/3/2027;",
+        "- Tổng hợp báo cáo năm 2027: trước ngày 20/11/2027."]
+    # the numbered-sentence duty reaches the agency that is its subject, with the collective one
+    assert "Sở Giáo dục và Đào tạo đưa nội dung pháp luật vào hoạt động ngoại khóa trong trường học." in \
+        letters["so-giao-duc"]
+    office = next(d.data for d in documents if d.path == "lich/tong-hop.ics")
+    assert b"DTSTART;VALUE=DATE:20260615" in office and b"DTSTART;VALUE=DATE:20260620" in office
+    assert b"DTSTART;VALUE=DATE:20260315" not in office                   # Q1: before the plan's date
+    # agencies bound only by duties get their calendar with their report deadlines
+    calendar = next(d.data for d in documents if d.path == "lich/ubnd-xa-an-binh.ics")
+    assert b"DTSTART;VALUE=DATE:20260615" in calendar

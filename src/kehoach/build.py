@@ -361,9 +361,10 @@ def _dashboard(plan: Plan, options: "BuildOptions") -> list[Document]:
 
 
 def calendar_documents(plan: Plan) -> list[Document]:
-    """The .ics calendars: one per agency with tasks, one for the office."""
+    """The .ics calendars: one per agency that gets a letter (tasks, or duties of
+    the plan's body), one for the office."""
     out = [Document(calendar.path(a), calendar.KIND, calendar.agency_calendar(plan, a), agency=a)
-           for a in plan.agencies_with_tasks()]
+           for a in letter.agencies(plan)]
     out.append(Document(calendar.path(calendar.OFFICE), calendar.KIND, calendar.office_calendar(plan)))
     return out
 
