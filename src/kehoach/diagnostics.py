@@ -70,6 +70,7 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "KH076": (Severity.WARNING, "dấu định dạng không đóng", "inline mark never closed"),
     "KH077": (Severity.WARNING, "tiền tố TM./KT. bị ghi lặp", "signer prefix written twice"),
     "KH078": (Severity.WARNING, "trích yếu viết hoa toàn bộ", "subject typed in capitals"),
+    "KH079": (Severity.ERROR, "không có nhiệm vụ hoặc nhóm cần sửa", "no such task or group to edit"),
     # Templates and rendering
     "KH050": (Severity.ERROR, "không đọc được mẫu văn bản", "template cannot be read"),
     "KH051": (Severity.ERROR, "lỗi cú pháp Jinja trong mẫu", "Jinja syntax error in template"),
