@@ -58,9 +58,10 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .edit import add_task as add_task, with_task as with_task
     from .load import check_plan as check_plan, load_plan as load_plan
     from .model import Agency as Agency, Plan as Plan, Registry as Registry, Task as Task
-    from .model import TaskGroup as TaskGroup, Timeline as Timeline
+    from .model import TaskGroup as TaskGroup
     from .periods import period as period, periods as reporting_periods
     from .returns import load_returns as load_returns
+    from .timeline import Timeline as Timeline
 
 __all__ = [
     "load_plan", "check_plan", "PlanError", "Diagnostic",
@@ -76,7 +77,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "load_plan": ("load", "load_plan"), "check_plan": ("load", "check_plan"),
     "PlanError": ("diagnostics", "PlanError"), "Diagnostic": ("diagnostics", "Diagnostic"),
     "with_task": ("edit", "with_task"), "add_task": ("edit", "add_task"),
-    **{name: ("model", name) for name in ("Plan", "Task", "TaskGroup", "Timeline", "Registry", "Agency")},
+    **{name: ("model", name) for name in ("Plan", "Task", "TaskGroup", "Registry", "Agency")},
+    "Timeline": ("timeline", "Timeline"),
     "reporting_periods": ("periods", "periods"), "period": ("periods", "period"),
     "load_returns": ("returns", "load_returns"), "consolidate_returns": ("consolidate", "consolidate"),
     "render_plan": ("build", "render_plan"), "render_letter": ("build", "render_letter"),

@@ -14,7 +14,10 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 from ._version import __version__
 from .diagnostics import Diagnostic, PlanError, make
@@ -427,7 +430,7 @@ class BuildOptions:
 
 
 #: every document kind, in build order
-BUILDERS: list[Callable[[Plan, BuildOptions], Iterable[Document]]] = [
+BUILDERS: list[Callable[[Plan, BuildOptions], Iterable["Document | _Recipe"]]] = [
     _plan_documents, _letters, _report_templates, _consolidated, _calendars, _dashboard,
 ]
 
@@ -527,7 +530,7 @@ class _Renderer:
     def __init__(self, plan: Plan, workers: int, previous: Optional[Previous]) -> None:
         self.plan, self.previous = plan, previous
         self.workers = workers if self._can_fork() else 1
-        self.pool = None
+        self.pool: Optional["concurrent.futures.Executor"] = None
         self.waiting: list = []
         self.chunks: list = []        # futures of submitted chunks, in order
         self.count = 0
@@ -550,6 +553,7 @@ class _Renderer:
             self._submit()
 
     def _submit(self) -> None:
+        assert self.pool is not None  # add() submits only once the pool exists
         for start in range(0, len(self.waiting), self.CHUNK):
             self.chunks.append(self.pool.submit(_worker_produce, self.waiting[start:start + self.CHUNK]))
         self.waiting = []

@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from enum import Enum
-from typing import Iterable
+from typing import Any, Iterable
 
 
 class Severity(str, Enum):
@@ -124,7 +124,7 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 def escape(text: str) -> str:
     """``text`` on one line, every control, bidi or invisible character written
     as an escape (``\\n``, ``\\x1b``, ``\\u202e``) so what a user reads is literal."""
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         ch = m.group()
         return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
     return _UNPRINTABLE.sub(one, str(text))
@@ -153,7 +153,7 @@ class Diagnostic:
         """``path:line:col: KH### lỗi: message`` — the form editors and CI parse."""
         return f"{escape(self.path)}:{self.line}:{self.col}: {self.code} {self.severity.value}: {escape(self.message)}"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["path"], data["message"] = escape(self.path), escape(self.message)
         data["severity"] = "error" if self.is_error else "warning"

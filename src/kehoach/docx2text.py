@@ -381,12 +381,12 @@ class _Reader:
         if sect is None:
             return []
         labels = _HEADER_LABELS if kind == "header" else _FOOTER_LABELS
-        refs = {}
+        refs: dict[str, str] = {}
         for ref in sect.findall(w(f"{kind}Reference")):
-            refs[ref.get(w("type"), "default")] = ref.get(f"{{{R}}}id")
-        lines = []
+            refs[ref.get(w("type"), "default")] = ref.get(f"{{{R}}}id", "")
+        lines: list[str] = []
         for ref_type in _REF_ORDER:
-            rel = self.pkg.rels.get(refs.get(ref_type))
+            rel = self.pkg.rels.get(refs.get(ref_type, ""))
             if rel is None or rel[1] not in self.pkg.names:
                 continue
             part = self.pkg.xml(rel[1])

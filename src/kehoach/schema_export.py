@@ -191,7 +191,7 @@ _AGENCY_GROUP_SNIPPET = {
 }
 
 #: (schema file, JSON pointer inside it) → keywords added for completion
-_COMPLETION = {
+_COMPLETION: dict[tuple[str, str], dict[str, Any]] = {
     ("tasks.schema.json", "/definitions/task/properties/timeline"):
         {"defaultSnippets": _TIMELINE_SNIPPETS, "examples": ["Thường xuyên", "Hằng năm", "2026", "2026-2030",
                                                             "2026-06-30"]},

@@ -244,6 +244,7 @@ def document_number(
     if isinstance(number, str) and number.isdigit() and int(number) >= 1:
         return f"Số: {number}/{doc_code}"  # as the register printed it ("0124")
     _check_int("number", number)
+    assert isinstance(number, int)  # for the type checker: _check_int raised otherwise
     if number < 1:
         raise ValueError(f"document number must be >= 1, got {number}")
     return f"Số: {number:02d}/{doc_code}"

@@ -96,7 +96,7 @@ def check_plan(path: str | os.PathLike) -> tuple[Optional[Plan], list[Diagnostic
         except (OSError, ValueError):
             template_dir, found = None, False
         repo = repository_root(folder)
-        if found and not inside(template_dir, repo):
+        if found and template_dir is not None and not inside(template_dir, repo):
             out.append(make(docs["plan"].path, line, col, "KH096",
                             f"thư mục mẫu văn bản '{plan_data['templates']}' nằm ngoài kho kế hoạch "
                             f"({_display(repo)}); mẫu chỉ được lấy từ trong kho"))
@@ -268,7 +268,7 @@ def build_model(plan: dict[str, Any], agencies: dict[str, Any], tasks: Optional[
     # no "reporting:" — a plan that sets no periodic report: no periods, nobody reports
     r = plan.get("reporting") or {"periods": [], "reporters": [], "to": issuer_data["agency"],
                                   "consolidated_to": issuer_data["agency"]}
-    cutoff = {kind: tuple(value) for kind, value in DEFAULT_CUTOFF.items()}
+    cutoff = dict(DEFAULT_CUTOFF)
     cutoff.update({kind: (c["from"], c["to"]) for kind, c in r.get("cutoff", {}).items()})
     reporting = ReportingRule(
         periods=tuple(r["periods"]), reporters=tuple(r["reporters"]), to=r["to"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 from ..diagnostics import Diagnostic, make
 from ..model import DEFAULT_CONSOLIDATED_DUE, DEFAULT_CUTOFF, DEFAULT_DUE
@@ -319,9 +319,11 @@ class _Checker:
             given_cutoff = _dict(cutoff.get(kind))
             # the start may be any day (in the previous year when after the end): only checked as a day
             day(("reporting", "cutoff", kind, "from"), given_cutoff.get("from"), f"ngày bắt đầu chốt số liệu kỳ {name}")
-            end = day(("reporting", "cutoff", kind, "to"), given_cutoff.get("to"), f"ngày kết thúc chốt số liệu kỳ {name}")
-            deadline = day(("reporting", "due", kind), due.get(kind), f"hạn gửi báo cáo kỳ {name}")
-            up = day(("reporting", "consolidated_due", kind), consolidated.get(kind), f"hạn gửi báo cáo tổng hợp kỳ {name}")
+            end: Optional[tuple[int, ...]] = day(("reporting", "cutoff", kind, "to"), given_cutoff.get("to"),
+                                                 f"ngày kết thúc chốt số liệu kỳ {name}")
+            deadline: Optional[tuple[int, ...]] = day(("reporting", "due", kind), due.get(kind),
+                                                      f"hạn gửi báo cáo kỳ {name}")
+            up: Optional[tuple[int, ...]] = day(("reporting", "consolidated_due", kind), consolidated.get(kind), f"hạn gửi báo cáo tổng hợp kỳ {name}")
             if kind not in kinds and kind not in cutoff and kind not in due and kind not in consolidated:
                 continue
             # effective values: what was given (and valid), else the default when nothing was given
