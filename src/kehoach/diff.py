@@ -119,7 +119,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, Mapping, Optional, Sequence
 
-from . import vn
+from . import markdown, vn
 from .diagnostics import Diagnostic, format_text
 from .load import PLAN_FILES, check_plan
 from .load.yamlread import read_yaml
@@ -919,21 +919,7 @@ def to_json(diff: PlanDiff) -> dict:
 
 # -- Markdown ---------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_~\[\]<>|$])")
-_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_MD_ORDERED = re.compile(r"\A([0-9]+)([.)])")
-
-
-def _md(text: Any, start: bool = False) -> str:
-    """User text made inert in Markdown: one line, special characters escaped;
-    ``start``: the text opens a bullet, where ``#``, ``>``, ``-``, ``1.`` would
-    start a heading, a quote or a list."""
-    text = " ".join(str(text).split())
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = _MD_ENTITY.sub(r"\\&", text)
-    if start and text and text[0] in "#>+-=":
-        text = "\\" + text
-    return _MD_ORDERED.sub(r"\1\\\2", text) if start else text
+_md = markdown.escape
 
 
 def _marks(words: Sequence[tuple[str, str]], context: int = CONTEXT_WORDS) -> str:
@@ -997,8 +983,7 @@ def _timeline(text: Optional[str]) -> str:
 def _short_date(iso: Optional[str]) -> str:
     if not iso:
         return "(không có)"
-    day = _dt.date.fromisoformat(iso)
-    return f"{day.day}/{day.month}/{day.year}"
+    return vn.short_date(_dt.date.fromisoformat(iso))
 
 
 def _month_day(value: Optional[str]) -> str:
@@ -1085,13 +1070,13 @@ def _task_line(c: Change, same_content: set[str]) -> str:
     if c.kind == "task_group_renamed":
         return f"{c.label}: tên nhóm: {_marks(c.words or ())}"
     if c.field in _TASK_FIELDS:
-        return f"{label}: {_TASK_FIELDS[c.field or ""]}: {_marks(c.words or ())}"
+        return f"{label}: {_TASK_FIELDS[c.field or '']}: {_marks(c.words or ())}"
     if c.field == "lead":
         return f"{label}: cơ quan chủ trì đổi từ {_names(c.old)} sang {_names(c.new)}"
     if c.field == "number":
         return f"{label}: số thứ tự in đổi {_from_to(c, _quoted)}"
     if (c.field or "").startswith("fields."):
-        return f"{label}: cột {_md((c.field or "")[len('fields.'):])}: {_marks(c.words or ())}"
+        return f"{label}: cột {_md((c.field or '')[len('fields.'):])}: {_marks(c.words or ())}"
     if c.field == "support":
         return f"{label}: cơ quan phối hợp — {_added_removed(c, _name)}"
     if c.field == "timeline":
@@ -1118,7 +1103,7 @@ def _agency_line(c: Change) -> str:
             if c.new is None:
                 return f"{name} hoạt động trở lại (bỏ ngày ngừng hoạt động {_short_date(c.old)})"
             return f"{name}: ngày ngừng hoạt động đổi {_from_to(c, _short_date)}"
-        return f"{name}: {_AGENCY_FIELDS[c.field or ""]} đổi {_from_to(c)}"
+        return f"{name}: {_AGENCY_FIELDS[c.field or '']} đổi {_from_to(c)}"
     if c.kind == "agency_group_added":
         return f"Thêm nhóm “{name}” ({len(c.added)} cơ quan, đơn vị)"
     if c.kind == "agency_group_removed":
@@ -1145,7 +1130,7 @@ def _document_line(c: Change) -> str:
             show = _quoted
         else:
             show = _plain
-        return f"{_ISSUER_FIELDS[c.field or ""]}: {_from_to(c, show)}"
+        return f"{_ISSUER_FIELDS[c.field or '']}: {_from_to(c, show)}"
     if c.kind == "signer_changed":
         title = "Thẩm quyền ký" if c.field == "lines" else "Người ký"
         return f"{title}: {_from_to(c, _quoted if c.field == 'lines' else _plain)}"
@@ -1188,7 +1173,7 @@ def _body_line(c: Change) -> str:
         return f"{label} đã bị xóa: {_block_text(c.old)}"
     if c.kind == "block_changed":
         if c.field in _BLOCK_FIELDS:
-            return f"{label}: {_BLOCK_FIELDS[c.field or ""]}: {_marks(c.words or ())}"
+            return f"{label}: {_BLOCK_FIELDS[c.field or '']}: {_marks(c.words or ())}"
         if c.field == "marker":
             return f"{label}: ký hiệu đầu dòng đổi {_from_to(c, _quoted)}"
         if c.field == "numbered":

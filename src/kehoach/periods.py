@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 from .model import ReportingRule
+from .vn import short_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Plan
@@ -167,9 +168,7 @@ class Period:
     @property
     def range_text(self) -> str:
         """"từ ngày 15/12/2024 đến ngày 14/6/2025" — the cut-off as reports write it."""
-        def short(d: dt.date) -> str:
-            return f"{d.day}/{d.month}/{d.year}"
-        return f"từ ngày {short(self.start)} đến ngày {short(self.end)}"
+        return f"từ ngày {short_date(self.start)} đến ngày {short_date(self.end)}"
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end

@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, Mapping, Optional, Union
 
+from . import vn
 from .diagnostics import Diagnostic, has_errors, make, sort
 from .load import _display
 from .load.schema import suggest, validate
@@ -411,7 +412,7 @@ def _return_text(plan: Plan, per: Period, agency_id: str) -> str:
         SCHEMA_COMMENT,
         f"# Báo cáo {per.label} về kết quả thực hiện {plan.document.type_name} của "
         f"{_one_line(plan.issuer.short_name, 200)} — {name}.",
-        f"# Số liệu {per.range_text}. Hạn gửi {office}: ngày {due.day}/{due.month}/{due.year}.",
+        f"# Số liệu {per.range_text}. Hạn gửi {office}: ngày {vn.short_date(due)}.",
         "# status: hoan-thanh (hoàn thành), dang-thuc-hien (đang thực hiện), chua-thuc-hien (chưa thực hiện).",
         "# Ô nào chưa có nội dung thì để null; các dòng bắt đầu bằng # là ghi chú.",
         f"agency: {agency_id}",

@@ -24,7 +24,8 @@ from .._version import __version__
 from ..model import Plan, Task
 from ..periods import Period, periods
 from ..render.package import source_date_epoch
-from .common import reference, short_date
+from ..vn import short_date
+from .common import reference
 
 KIND = "calendar"
 OFFICE = "tong-hop"

@@ -49,17 +49,12 @@ def header_context(plan: Plan) -> dict:
     }
 
 
-def short_date(day) -> str:
-    """``20/6/2025``: how deadlines are written in running text."""
-    return vn.format_short_date(day.year, day.month, day.day, pad=False)
-
-
 def period_context(per) -> dict:
     """A reporting period as documents print it."""
     return {
         "id": per.id,
         "label": per.label,
         "range": per.range_text,
-        "due": short_date(per.due),
-        "consolidated_due": short_date(per.consolidated_due),
+        "due": vn.short_date(per.due),
+        "consolidated_due": vn.short_date(per.consolidated_due),
     }

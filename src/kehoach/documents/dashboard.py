@@ -20,7 +20,7 @@ from typing import Optional, Sequence
 
 from ..consolidate import NO_ANSWER, STATES, STATUS_WORDS, Consolidation
 from ..model import Plan
-from .common import short_date
+from ..vn import short_date
 
 KIND = "dashboard"
 PATH = "dashboard/index.html"
