@@ -83,3 +83,49 @@ def test_short_dates_are_written_one_way(hostile_plan: kehoach.Plan) -> None:
 
 def test_the_unused_collation_code_is_gone() -> None:
     assert not hasattr(vn, "sort_key") and "sort_key" not in vn.__all__
+
+
+# -- one OOXML reader (kehoach.ooxml) for the render checks and docx2text ------------------------------
+
+def _moved_main_part(strict: bool) -> bytes:
+    """The fixture plan's .docx with its main part renamed to ``/word/main.xml``
+    and named by the package relationships (leading slash; Strict OOXML type when asked)."""
+    import io
+    import zipfile
+    from kehoach.build import render_plan
+    source = zipfile.ZipFile(io.BytesIO(render_plan(kehoach.load_plan(FIXTURE))))
+    out = io.BytesIO()
+    kind = ("http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument" if strict else
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument")
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            name = info.filename
+            if name == "word/document.xml":
+                name = "word/main.xml"
+            elif name == "word/_rels/document.xml.rels":
+                name = "word/_rels/main.xml.rels"
+            elif name == "_rels/.rels":
+                data = re.sub(rb'Type="[^"]*officeDocument" Target="[^"]*"',
+                              f'Type="{kind}" Target="/word/main.xml"'.encode(), data)
+            elif name == "[Content_Types].xml":
+                data = data.replace(b"/word/document.xml", b"/word/main.xml")
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_checks_and_docx2text_find_the_main_part_the_same_way(strict: bool) -> None:
+    from kehoach.docx2text import docx_text
+    from kehoach.render.checks import docx_stats
+    data = _moved_main_part(strict)
+    assert docx_stats(data).main_part == "word/main.xml"
+    assert "Tam Đường" in docx_text(data)
+
+
+def test_the_shared_parser_refuses_entities() -> None:
+    from lxml import etree
+    from kehoach import ooxml
+    evil = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>'
+    root = etree.fromstring(evil, ooxml.parser())
+    assert "root:" not in etree.tostring(root).decode()
