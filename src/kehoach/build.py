@@ -65,7 +65,9 @@ class Document:
         return hashlib.sha256(self.data).hexdigest()
 
     def manifest_entry(self) -> dict[str, Any]:
-        entry: dict[str, Any] = {"path": self.path, "kind": self.kind, "sha256": self.sha256}
+        """What ``manifest.json`` says of the document beside its hash, which
+        publishing records once for every file (``files``: path -> SHA-256)."""
+        entry: dict[str, Any] = {"path": self.path, "kind": self.kind}
         if self.agency:
             entry["agency"] = self.agency
         if self.period:
@@ -641,10 +643,12 @@ def _previous_build(out: Path) -> Previous:
         manifest = None
     entries: dict[str, tuple[str, str]] = {}
     if isinstance(manifest, dict) and manifest.get("generator") == "kehoach" \
-            and manifest.get("kehoach") == __version__ and isinstance(manifest.get("documents"), list):
+            and manifest.get("kehoach") == __version__ and isinstance(manifest.get("documents"), list) \
+            and isinstance(manifest.get("files"), dict):
+        hashes = manifest["files"]
         for entry in manifest["documents"]:
             if isinstance(entry, dict) and isinstance(entry.get("input"), str) and isinstance(entry.get("path"), str):
-                entries[entry["path"]] = (entry["input"], str(entry.get("sha256")))
+                entries[entry["path"]] = (entry["input"], str(hashes.get(entry["path"])))
     root = Path(os.path.abspath(out))
 
     def look(path: str, key: str) -> Optional[bytes]:
