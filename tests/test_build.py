@@ -59,7 +59,8 @@ def test_build_writes_documents_and_manifest(tmp_path):
     assert all(e.get("agency") for e in entries if e["kind"] in ("letter", "report-template"))
     for entry in entries:
         data = (tmp_path / "out" / entry["path"]).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        assert hashlib.sha256(data).hexdigest() == manifest["files"][entry["path"]]
+        assert "sha256" not in entry  # each hash is stored once, in "files"
 
 
 def test_two_builds_are_byte_identical(tmp_path):

@@ -606,7 +606,7 @@ def test_directories(tmp_path):
         "- Nhiệm vụ 1.1: thực hiện theo — thêm: “Luật Trẻ em 2016: Điều 6”\n"
         "- Nhiệm vụ 4.3: ghi chú: **Ưu tiên các xã vùng cao.**\n"
         "- Nhiệm vụ 5.3: nội dung: … trẻ em và tảo hôn trên địa bàn ~~huyện.~~ "
-        "**huyện \\| #1 \\*khẩn\\* \\[xem\\] \\<b\\> \\&amp;.**\n"
+        "**huyện \\| #1 \\*khẩn\\* \\[xem\\] \\<b> \\&amp;.**\n"
         "- Nhiệm vụ 7.1 đã bị xóa — Tham mưu UBND huyện bố trí kinh phí")
     for n in range(1, 5):
         assert f"\n- Nhiệm vụ 7.{n} đã bị xóa — " in markdown

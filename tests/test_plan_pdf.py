@@ -172,7 +172,7 @@ def test_manifest_lists_the_pdf_with_its_sha256(built):
     entries = {e["path"]: e for e in manifest["documents"]}
     assert "tam-duong-qd27.pdf" in entries, entries
     entry = entries["tam-duong-qd27.pdf"]
-    assert entry["sha256"] == hashlib.sha256(built.pdf.read_bytes()).hexdigest()
+    assert manifest["files"]["tam-duong-qd27.pdf"] == hashlib.sha256(built.pdf.read_bytes()).hexdigest()
     assert entry["kind"] == "plan"
     returned = {e["path"]: e for e in built.result.manifest["documents"]}
     assert returned["tam-duong-qd27.pdf"] == entry

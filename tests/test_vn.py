@@ -17,7 +17,7 @@ from kehoach.vn import (
     join_names,
     nfc,
     roman,
-    sort_key,
+    short_date,
     upper,
 )
 
@@ -335,157 +335,10 @@ class TestRoman:
         assert len(seen) == 3999
 
 
-# ---------------------------------------------------------------------------
-# sort_key
-# ---------------------------------------------------------------------------
-
-COMMUNES = [
-    "Bản Bo",
-    "Bản Giang",
-    "Bản Hon",
-    "Bình Lư",
-    "Giang Ma",
-    "Hồ Thầu",
-    "Khun Há",
-    "Nà Tăm",
-    "Nùng Nàng",
-    "Sơn Bình",
-    "Tả Lèng",
-    "Tam Đường",
-    "Thèn Sin",
-]
-
-
-def vsorted(items):
-    return sorted(items, key=sort_key)
-
-
-class TestSortKey:
-    def test_letters_with_marks(self):
-        items = ["Ư", "U", "Ơ", "O", "Đ", "D", "Â", "Ă", "A", "Z"]
-        expected = ["A", "Ă", "Â", "D", "Đ", "O", "Ơ", "U", "Ư", "Z"]
-        assert vsorted(items) == expected
-
-    def test_letters_with_marks_nfd(self):
-        items = [nfd(x) for x in ["Ư", "U", "Ơ", "O", "Đ", "D", "Â", "Ă", "A", "Z"]]
-        expected = [nfd(x) for x in ["A", "Ă", "Â", "D", "Đ", "O", "Ơ", "U", "Ư", "Z"]]
-        assert vsorted(items) == expected
-
-    def test_full_alphabet(self):
-        alphabet = list("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz")
-        assert vsorted(reversed(alphabet)) == alphabet
-        assert vsorted([c.upper() for c in reversed(alphabet)]) == [
-            c.upper() for c in alphabet
-        ]
-
-    def test_foreign_letters_in_latin_position(self):
-        assert vsorted(["g", "f", "ê"]) == ["ê", "f", "g"]
-        assert vsorted(["k", "j", "i"]) == ["i", "j", "k"]
-        assert vsorted(["x", "w", "v"]) == ["v", "w", "x"]
-        assert vsorted(["z", "y"]) == ["y", "z"]
-
-    def test_tones_order(self):
-        expected = ["ma", "mà", "mả", "mã", "má", "mạ"]
-        assert vsorted(list(reversed(expected))) == expected
-        assert vsorted(["mạ", "má", "ma", "mã", "mà", "mả"]) == expected
-
-    def test_tones_order_nfd(self):
-        expected = [nfd(x) for x in ["ma", "mà", "mả", "mã", "má", "mạ"]]
-        assert vsorted(list(reversed(expected))) == expected
-
-    def test_tone_is_secondary_not_primary(self):
-        # A tone on an earlier letter must not beat a letter difference later.
-        assert sort_key("má") < sort_key("mb")
-        assert sort_key("mạc") < sort_key("mad")
-        assert sort_key("à") < sort_key("b")
-        assert vsorted(["mb", "mạ", "ma"]) == ["ma", "mạ", "mb"]
-
-    def test_tone_on_letter_forming_vowel(self):
-        # ặ is NFD a + dot below + breve (dot below comes first canonically).
-        assert nfd("ặ") == "a\u0323\u0306"
-        assert vsorted(["ặ", "ắ", "ă", "â", "ạ", "a"]) == ["a", "ạ", "ă", "ắ", "ặ", "â"]
-        assert vsorted(["ự", "ư", "ụ", "u", "ừ"]) == ["u", "ụ", "ư", "ừ", "ự"]
-        assert vsorted(["ổ", "ơ", "ờ", "ô", "o"]) == ["o", "ô", "ổ", "ơ", "ờ"]
-
-    def test_breve_vs_circumflex_with_tones(self):
-        # ắ (ă + sắc) sorts before ầ (â + huyền): letter beats tone.
-        assert sort_key("ắ") < sort_key("ầ")
-        assert sort_key("ể") > sort_key("ẹ")
-
-    def test_case_is_tertiary(self):
-        assert vsorted(["Ma", "ma"]) == ["ma", "Ma"]
-        assert vsorted(["MA", "Ma", "mA", "ma"]) == ["ma", "mA", "Ma", "MA"]
-        # Case never overrides letters or tones.
-        assert vsorted(["mb", "Ma"]) == ["Ma", "mb"]
-        assert vsorted(["mà", "Ma"]) == ["Ma", "mà"]
-        assert vsorted(["đ", "D"]) == ["D", "đ"]
-        assert vsorted(["Đ", "đ"]) == ["đ", "Đ"]
-
-    def test_case_insensitive_primary(self):
-        assert sort_key("a")[0] == sort_key("A")[0]
-        assert sort_key("Đường")[0] == sort_key("đường")[0]
-        assert sort_key("a") != sort_key("A")
-
-    def test_d_stroke_after_d_entirely(self):
-        assert sort_key("đa") > sort_key("dz")
-        assert sort_key("Đa") > sort_key("dz")
-        assert sort_key("đa") < sort_key("e")
-        assert vsorted(["đa", "dz", "da", "e"]) == ["da", "dz", "đa", "e"]
-
-    def test_communes(self):
-        assert vsorted(list(reversed(COMMUNES))) == COMMUNES
-        assert vsorted(sorted(COMMUNES)) == COMMUNES  # from code-point order
-
-    def test_communes_nfd(self):
-        decomposed = [nfd(x) for x in COMMUNES]
-        assert vsorted(list(reversed(decomposed))) == decomposed
-
-    def test_communes_mixed_forms(self):
-        mixed = [nfd(x) if i % 2 else x for i, x in enumerate(COMMUNES)]
-        result = vsorted(list(reversed(mixed)))
-        assert [nfc(x) for x in result] == COMMUNES
-
-    def test_space_before_letters(self):
-        assert sort_key("Tả Lèng") < sort_key("Tam Đường") < sort_key("Thèn Sin")
-        assert sort_key("Bản Bo") < sort_key("Bản Giang") < sort_key("Bình Lư")
-        assert vsorted(["Tam Đường", "Thèn Sin", "Tả Lèng"]) == [
-            "Tả Lèng",
-            "Tam Đường",
-            "Thèn Sin",
-        ]
-
-    def test_prefix_sorts_first(self):
-        assert vsorted(["Bản Bo", "Bản"]) == ["Bản", "Bản Bo"]
-        assert sort_key("") < sort_key("a")
-
-    def test_nfc_and_nfd_identical_keys(self):
-        for s in COMMUNES + ["Ư", "ặ", "Ỹ", "Đ", "nghiêng", "Quyết định"]:
-            assert sort_key(nfd(s)) == sort_key(s)
-            assert sort_key(nfc(nfd(s))) == sort_key(s)
-
-    def test_digits_and_punctuation_before_letters(self):
-        assert vsorted(["a", "1", " ", "-"]) == [" ", "-", "1", "a"]
-        assert vsorted(["b", "9", "0"]) == ["0", "9", "b"]
-        assert sort_key("Xã 1") < sort_key("Xã A")
-        assert sort_key("Xã 2") < sort_key("Xã 3")
-
-    def test_other_marks_after_plain_letter(self):
-        # Non-Vietnamese diacritics are secondary: ü sorts with u.
-        assert vsorted(["v", "ü", "u"]) == ["u", "ü", "v"]
-
-    def test_distinct_strings_distinct_keys(self):
-        assert sort_key("a b") != sort_key("a\tb")
-        assert sort_key("ma") != sort_key("mà")
-
-    def test_stray_combining_mark(self):
-        # Must not crash on malformed input starting with a combining mark.
-        key = sort_key("\u0301a")
-        assert sort_key("\u0301a") == key
-        assert key < sort_key("a")
-
-    def test_usable_with_sorted_on_large_list(self):
-        words = ["ưa", "ửa", "ua", "ùa", "ơn", "ôn", "on", "ăn", "ân", "an"]
-        assert vsorted(words) == ["an", "ăn", "ân", "on", "ôn", "ơn", "ua", "ùa", "ưa", "ửa"]
+def test_short_date_is_the_unpadded_running_text_form():
+    import datetime
+    assert short_date(datetime.date(2025, 6, 20)) == "20/6/2025"
+    assert short_date(datetime.date(2024, 12, 5)) == "5/12/2024"
 
 
 # ---------------------------------------------------------------------------

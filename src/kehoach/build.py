@@ -14,7 +14,10 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 from ._version import __version__
 from .diagnostics import Diagnostic, PlanError, make
@@ -62,7 +65,9 @@ class Document:
         return hashlib.sha256(self.data).hexdigest()
 
     def manifest_entry(self) -> dict[str, Any]:
-        entry: dict[str, Any] = {"path": self.path, "kind": self.kind, "sha256": self.sha256}
+        """What ``manifest.json`` says of the document beside its hash, which
+        publishing records once for every file (``files``: path -> SHA-256)."""
+        entry: dict[str, Any] = {"path": self.path, "kind": self.kind}
         if self.agency:
             entry["agency"] = self.agency
         if self.period:
@@ -428,7 +433,7 @@ class BuildOptions:
 
 
 #: every document kind, in build order
-BUILDERS: list[Callable[[Plan, BuildOptions], Iterable[Document]]] = [
+BUILDERS: list[Callable[[Plan, BuildOptions], Iterable["Document | _Recipe"]]] = [
     _plan_documents, _letters, _report_templates, _consolidated, _calendars, _dashboard,
 ]
 
@@ -528,7 +533,7 @@ class _Renderer:
     def __init__(self, plan: Plan, workers: int, previous: Optional[Previous]) -> None:
         self.plan, self.previous = plan, previous
         self.workers = workers if self._can_fork() else 1
-        self.pool = None
+        self.pool: Optional["concurrent.futures.Executor"] = None
         self.waiting: list = []
         self.chunks: list = []        # futures of submitted chunks, in order
         self.count = 0
@@ -551,6 +556,7 @@ class _Renderer:
             self._submit()
 
     def _submit(self) -> None:
+        assert self.pool is not None  # add() submits only once the pool exists
         for start in range(0, len(self.waiting), self.CHUNK):
             self.chunks.append(self.pool.submit(_worker_produce, self.waiting[start:start + self.CHUNK]))
         self.waiting = []
@@ -638,10 +644,12 @@ def _previous_build(out: Path) -> Previous:
         manifest = None
     entries: dict[str, tuple[str, str]] = {}
     if isinstance(manifest, dict) and manifest.get("generator") == "kehoach" \
-            and manifest.get("kehoach") == __version__ and isinstance(manifest.get("documents"), list):
+            and manifest.get("kehoach") == __version__ and isinstance(manifest.get("documents"), list) \
+            and isinstance(manifest.get("files"), dict):
+        hashes = manifest["files"]
         for entry in manifest["documents"]:
             if isinstance(entry, dict) and isinstance(entry.get("input"), str) and isinstance(entry.get("path"), str):
-                entries[entry["path"]] = (entry["input"], str(entry.get("sha256")))
+                entries[entry["path"]] = (entry["input"], str(hashes.get(entry["path"])))
     root = Path(os.path.abspath(out))
 
     def look(path: str, key: str) -> Optional[bytes]:

@@ -212,7 +212,7 @@ def consolidate(plan: Plan, period: Period, returns: tuple[Return, ...], as_of: 
         ret = mine.get(agency_id)
         state = _state(ret, period.due)
         by_status = {status: 0 for status in STATUS_WORDS}
-        if state in ("on-time", "late"):
+        if state in ("on-time", "late") and ret is not None:  # those states have a return
             for answer in ret.tasks:
                 by_status[answer.status or NO_ANSWER] += 1
         standings.append(AgencyStanding(

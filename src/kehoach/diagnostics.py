@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from enum import Enum
-from typing import Iterable
+from typing import Any, Iterable
 
 
 class Severity(str, Enum):
@@ -72,6 +72,7 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "KH078": (Severity.WARNING, "trích yếu viết hoa toàn bộ", "subject typed in capitals"),
     "KH079": (Severity.ERROR, "lịch báo cáo không dùng được", "reporting schedule cannot be used"),
     "KH098": (Severity.WARNING, "hạn báo cáo trước ngày ban hành kế hoạch", "report due before the plan's date"),
+    "KH130": (Severity.ERROR, "không có nhiệm vụ hoặc nhóm cần sửa", "no such task or group to edit"),
     # Templates and rendering
     "KH050": (Severity.ERROR, "không đọc được mẫu văn bản", "template cannot be read"),
     "KH051": (Severity.ERROR, "lỗi cú pháp Jinja trong mẫu", "Jinja syntax error in template"),
@@ -125,7 +126,7 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 def escape(text: str) -> str:
     """``text`` on one line, every control, bidi or invisible character written
     as an escape (``\\n``, ``\\x1b``, ``\\u202e``) so what a user reads is literal."""
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         ch = m.group()
         return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
     return _UNPRINTABLE.sub(one, str(text))
@@ -154,7 +155,7 @@ class Diagnostic:
         """``path:line:col: KH### lỗi: message`` — the form editors and CI parse."""
         return f"{escape(self.path)}:{self.line}:{self.col}: {self.code} {self.severity.value}: {escape(self.message)}"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["path"], data["message"] = escape(self.path), escape(self.message)
         data["severity"] = "error" if self.is_error else "warning"

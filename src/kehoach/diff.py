@@ -119,7 +119,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, Mapping, Optional, Sequence
 
-from . import vn
+from . import markdown, vn
 from .diagnostics import Diagnostic, format_text
 from .load import PLAN_FILES, check_plan
 from .load.yamlread import read_yaml
@@ -463,9 +463,11 @@ def _list_change(kind: str, ident: str, fld: str, old: Sequence[Any], new: Seque
 
 
 def _ref(registry: Registry, ref: Optional[str]) -> Optional[AgencyRef]:
-    if ref is None:
-        return None
-    return AgencyRef(ref, registry.name(ref) if ref in registry else ref)
+    return None if ref is None else _refs(registry, (ref,))[0]
+
+
+def _refs(registry: Registry, refs: Sequence[str]) -> tuple[AgencyRef, ...]:
+    return tuple(AgencyRef(ref, registry.name(ref) if ref in registry else ref) for ref in refs)
 
 
 def _append(out: list[Change], change: Optional[Change]) -> None:
@@ -542,7 +544,7 @@ def _group_ref(group: TaskGroup) -> GroupRef:
 def _task_info(plan: Plan, task: Task, groups: Mapping[str, GroupRef]) -> TaskInfo:
     reg = plan.registry
     return TaskInfo(task.id, groups.get(task.group_id or "", _NO_GROUP), _norm(task.content),
-                    tuple(_ref(reg, r) for r in task.leads), tuple(_ref(reg, r) for r in task.support),
+                    _refs(reg, task.leads), _refs(reg, task.support),
                     task.timeline.text, _norm(task.output or ""))
 
 
@@ -566,7 +568,7 @@ def _match_groups(old: Sequence[TaskGroup], new: Sequence[TaskGroup]) -> dict[st
     """old group id → new group id: same id, else identical title."""
     new_ids = {g.id for g in new}
     pairs = {g.id: g.id for g in old if g.id in new_ids}
-    free = {}
+    free: dict[str, str] = {}
     for g in new:
         if g.id not in pairs.values():
             free.setdefault(_norm(g.title), g.id)
@@ -800,6 +802,7 @@ def _diff_blocks(old: Plan, new: Plan, ob: Sequence[Block], nb: Sequence[Block],
     pairs = _align(ob, nb, _block_sig, lambda a, b: _similarity(_block_words(a), _block_words(b)))
     for i, j in pairs:
         if j is None:
+            assert i is not None  # _align never pairs nothing with nothing
             key = _block_key(oparent, i, ob[i], onum)
             out.append(Change("block_removed", key, old=_block_info(ob[i]), label=_block_label(key)))
             continue
@@ -823,6 +826,7 @@ def _diff_body(old: Plan, new: Plan) -> list[Change]:
     out: list[Change] = []
     for i, j in _align(old.bases, new.bases, _norm, lambda a, b: _similarity(_norm(a), _norm(b))):
         if j is None:
+            assert i is not None  # _align never pairs nothing with nothing
             out.append(Change("basis_removed", str(i + 1), old=_norm(old.bases[i]), label=f"Căn cứ {i + 1}"))
         elif i is None:
             out.append(Change("basis_added", str(j + 1), new=_norm(new.bases[j]), label=f"Căn cứ {j + 1}"))
@@ -836,6 +840,7 @@ def _diff_body(old: Plan, new: Plan) -> list[Change]:
     for i, j in _align(old.sections, new.sections, lambda s: _norm(s.title),
                        lambda a, b: _similarity(section_words(a), section_words(b))):
         if j is None:
+            assert i is not None  # _align never pairs nothing with nothing
             s = old.sections[i]
             out.append(Change("section_removed", s.numeral, old=_norm(s.title), label=f"Phần {s.numeral}"))
         elif i is None:
@@ -847,12 +852,12 @@ def _diff_body(old: Plan, new: Plan) -> list[Change]:
             _diff_blocks(old, new, a.blocks, b.blocks, a.numeral, b.numeral, a.numeral, b.numeral, out)
     _append(out, _text_change("closing_changed", "closing", "text", old.closing, new.closing, "Đoạn kết"))
     old_appendices = {a.id: a for a in old.appendices}
-    for a in new.appendices:
-        o = old_appendices.get(a.id)
-        label = "Phụ lục" if len(new.appendices) == 1 else f"Phụ lục {a.label}"
+    for appendix in new.appendices:
+        o = old_appendices.get(appendix.id)
+        label = "Phụ lục" if len(new.appendices) == 1 else f"Phụ lục {appendix.label}"
         for fld in ("title", "label", "attachment"):
-            _append(out, _text_change("appendix_changed", a.id, fld, getattr(o, fld) if o else None,
-                                      getattr(a, fld), label))
+            _append(out, _text_change("appendix_changed", appendix.id, fld, getattr(o, fld) if o else None,
+                                      getattr(appendix, fld), label))
     return out
 
 
@@ -929,21 +934,7 @@ def to_json(diff: PlanDiff) -> dict:
 
 # -- Markdown ---------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_~\[\]<>|$])")
-_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_MD_ORDERED = re.compile(r"\A([0-9]+)([.)])")
-
-
-def _md(text: Any, start: bool = False) -> str:
-    """User text made inert in Markdown: one line, special characters escaped;
-    ``start``: the text opens a bullet, where ``#``, ``>``, ``-``, ``1.`` would
-    start a heading, a quote or a list."""
-    text = " ".join(str(text).split())
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = _MD_ENTITY.sub(r"\\&", text)
-    if start and text and text[0] in "#>+-=":
-        text = "\\" + text
-    return _MD_ORDERED.sub(r"\1\\\2", text) if start else text
+_md = markdown.escape
 
 
 def _marks(words: Sequence[tuple[str, str]], context: int = CONTEXT_WORDS) -> str:
@@ -1007,8 +998,7 @@ def _timeline(text: Optional[str]) -> str:
 def _short_date(iso: Optional[str]) -> str:
     if not iso:
         return "(không có)"
-    day = _dt.date.fromisoformat(iso)
-    return f"{day.day}/{day.month}/{day.year}"
+    return vn.short_date(_dt.date.fromisoformat(iso))
 
 
 def _month_day(value: Optional[str]) -> str:
@@ -1094,15 +1084,15 @@ def _task_line(c: Change, same_content: set[str]) -> str:
     if c.kind == "task_group_removed":
         return f"{c.label} đã bị xóa: {_md(c.old.title)}"
     if c.kind == "task_group_renamed":
-        return f"{c.label}: tên nhóm: {_marks(c.words)}"
+        return f"{c.label}: tên nhóm: {_marks(c.words or ())}"
     if c.field in _TASK_FIELDS:
-        return f"{label}: {_TASK_FIELDS[c.field]}: {_marks(c.words)}"
+        return f"{label}: {_TASK_FIELDS[c.field or '']}: {_marks(c.words or ())}"
     if c.field == "lead":
         return f"{label}: cơ quan chủ trì đổi từ {_names(c.old)} sang {_names(c.new)}"
     if c.field == "number":
         return f"{label}: số thứ tự in đổi {_from_to(c, _quoted)}"
-    if c.field.startswith("fields."):
-        return f"{label}: cột {_md(c.field[len('fields.'):])}: {_marks(c.words)}"
+    if (c.field or "").startswith("fields."):
+        return f"{label}: cột {_md((c.field or '')[len('fields.'):])}: {_marks(c.words or ())}"
     if c.field == "support":
         return f"{label}: cơ quan phối hợp — {_added_removed(c, _name)}"
     if c.field == "timeline":
@@ -1129,7 +1119,7 @@ def _agency_line(c: Change) -> str:
             if c.new is None:
                 return f"{name} hoạt động trở lại (bỏ ngày ngừng hoạt động {_short_date(c.old)})"
             return f"{name}: ngày ngừng hoạt động đổi {_from_to(c, _short_date)}"
-        return f"{name}: {_AGENCY_FIELDS[c.field]} đổi {_from_to(c)}"
+        return f"{name}: {_AGENCY_FIELDS[c.field or '']} đổi {_from_to(c)}"
     if c.kind == "agency_group_added":
         return f"Thêm nhóm “{name}” ({len(c.added)} cơ quan, đơn vị)"
     if c.kind == "agency_group_removed":
@@ -1143,14 +1133,20 @@ def _agency_line(c: Change) -> str:
 
 def _document_line(c: Change) -> str:
     if c.kind == "document_changed":
-        title = _DOCUMENT_FIELDS[c.field]
+        title = _DOCUMENT_FIELDS[c.field or ""]
         if c.field == "subject":
-            return f"{title}: {_marks(c.words)}"
-        show = {"number": _doc_number, "date": _doc_date, "years": _years}.get(c.field, _plain)
+            return f"{title}: {_marks(c.words or ())}"
+        shows: dict[str, Callable[[Any], str]] = {"number": _doc_number, "date": _doc_date, "years": _years}
+        show = shows.get(c.field or "", _plain)
         return f"{title}: {_from_to(c, show)}"
     if c.kind == "issuer_changed":
-        show = _name if c.field == "agency" else _quoted if c.field.endswith("header") else _plain
-        return f"{_ISSUER_FIELDS[c.field]}: {_from_to(c, show)}"
+        if c.field == "agency":
+            show = _name
+        elif (c.field or "").endswith("header"):
+            show = _quoted
+        else:
+            show = _plain
+        return f"{_ISSUER_FIELDS[c.field or '']}: {_from_to(c, show)}"
     if c.kind == "signer_changed":
         title = "Thẩm quyền ký" if c.field == "lines" else "Người ký"
         return f"{title}: {_from_to(c, _quoted if c.field == 'lines' else _plain)}"
@@ -1172,11 +1168,11 @@ def _block_text(info: BlockInfo) -> str:
 def _body_line(c: Change) -> str:
     label = c.label
     if c.kind in ("basis_changed", "closing_changed"):
-        return f"{label}: {_marks(c.words)}"
+        return f"{label}: {_marks(c.words or ())}"
     if c.kind == "appendix_changed":
-        what = {"title": "Tên", "label": "Nhãn", "attachment": "Dòng kèm theo"}[c.field]
+        what = {"title": "Tên", "label": "Nhãn", "attachment": "Dòng kèm theo"}[c.field or ""]
         where = "Phụ lục" if c.label == "Phụ lục" else _md(c.label)
-        return f"{what} {where}: {_marks(c.words)}"
+        return f"{what} {where}: {_marks(c.words or ())}"
     if c.kind == "basis_added":
         return f"{label} (mới): {_excerpt(c.new)}"
     if c.kind == "basis_removed":
@@ -1186,14 +1182,14 @@ def _body_line(c: Change) -> str:
     if c.kind == "section_removed":
         return f"{label} đã bị xóa: {_md(c.old)}"
     if c.kind == "section_renamed":
-        return f"{label}: tên phần: {_marks(c.words)}"
+        return f"{label}: tên phần: {_marks(c.words or ())}"
     if c.kind == "block_added":
         return f"{label} (mới): {_block_text(c.new)}"
     if c.kind == "block_removed":
         return f"{label} đã bị xóa: {_block_text(c.old)}"
     if c.kind == "block_changed":
         if c.field in _BLOCK_FIELDS:
-            return f"{label}: {_BLOCK_FIELDS[c.field]}: {_marks(c.words)}"
+            return f"{label}: {_BLOCK_FIELDS[c.field or '']}: {_marks(c.words or ())}"
         if c.field == "marker":
             return f"{label}: ký hiệu đầu dòng đổi {_from_to(c, _quoted)}"
         if c.field == "numbered":
@@ -1204,7 +1200,7 @@ def _body_line(c: Change) -> str:
 
 
 def _reporting_line(c: Change) -> str:
-    base, _, period_kind = c.field.partition(".")
+    base, _, period_kind = (c.field or "").partition(".")
     title = _REPORTING_FIELDS[base]
     if period_kind:
         title += f" kỳ {KIND_NAMES.get(period_kind, _md(period_kind))}"

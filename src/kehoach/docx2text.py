@@ -38,16 +38,12 @@ import zipfile
 from typing import Iterator, Optional, Sequence
 
 from lxml import etree
+
+from . import ooxml
+from .ooxml import MC, R, W
 from .vi_messages import os_error as _os_error
 
 __all__ = ["docx_text", "main"]
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-OFFICE_DOCUMENT = R + "/officeDocument"
-STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 
 # Cost caps.  git runs the textconv on every diff of whatever is committed,
 # so a crafted file must not cost minutes and gigabytes (a 764 KB zip bomb
@@ -134,25 +130,19 @@ class _Package:
             raise ValueError(f"tệp .docx bị hỏng: không giải nén được phần {name} ({exc})") from None
 
     def xml(self, name: str) -> etree._Element:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
         try:
-            return etree.fromstring(self.read(name), parser)
+            return etree.fromstring(self.read(name), ooxml.parser(remove_comments=True))
         except etree.XMLSyntaxError as exc:
             raise ValueError(f"tệp .docx bị hỏng: phần {name} không phải XML hợp lệ ({exc})") from None
 
     def _main_part(self) -> str:
         if "_rels/.rels" in self.names:
             try:
-                rels = etree.fromstring(self.read("_rels/.rels"),
-                                        etree.XMLParser(resolve_entities=False, no_network=True))
+                target = ooxml.office_document(etree.fromstring(self.read("_rels/.rels"), ooxml.parser()))
             except etree.XMLSyntaxError:
-                rels = None
-            if rels is not None:
-                for rel in rels:
-                    if rel.get("Type") in (OFFICE_DOCUMENT, STRICT_OFFICE_DOCUMENT):
-                        target = rel.get("Target", "").lstrip("/")
-                        if target in self.names:
-                            return target
+                target = None
+            if target in self.names:
+                return target
         if "word/document.xml" in self.names:
             return "word/document.xml"
         raise ValueError("không phải tệp .docx: thiếu phần nội dung chính (word/document.xml)")
@@ -381,12 +371,12 @@ class _Reader:
         if sect is None:
             return []
         labels = _HEADER_LABELS if kind == "header" else _FOOTER_LABELS
-        refs = {}
+        refs: dict[str, str] = {}
         for ref in sect.findall(w(f"{kind}Reference")):
-            refs[ref.get(w("type"), "default")] = ref.get(f"{{{R}}}id")
-        lines = []
+            refs[ref.get(w("type"), "default")] = ref.get(f"{{{R}}}id", "")
+        lines: list[str] = []
         for ref_type in _REF_ORDER:
-            rel = self.pkg.rels.get(refs.get(ref_type))
+            rel = self.pkg.rels.get(refs.get(ref_type, ""))
             if rel is None or rel[1] not in self.pkg.names:
                 continue
             part = self.pkg.xml(rel[1])

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 from .model import DEFAULT_CONSOLIDATED_DUE, DEFAULT_CUTOFF, DEFAULT_DUE, OneOffReport, ReportingRule
+from .vn import short_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Plan
@@ -230,16 +231,14 @@ class Period:
     def range_text(self) -> str:
         """"từ ngày 15/12/2024 đến ngày 14/6/2025" — the cut-off as reports write it
         ("ngày 14/7/2025" for a one-day period)."""
-        def short(d: dt.date) -> str:
-            return f"{d.day}/{d.month}/{d.year}"
         if self.start == self.end:
-            return f"ngày {short(self.end)}"
-        return f"từ ngày {short(self.start)} đến ngày {short(self.end)}"
+            return f"ngày {short_date(self.end)}"
+        return f"từ ngày {short_date(self.start)} đến ngày {short_date(self.end)}"
 
     @property
     def due_text(self) -> str:
         """The agencies' deadline as running text writes it: "20/6/2025", "7 giờ 00 ngày 14/7/2025"."""
-        day = f"{self.due.day}/{self.due.month}/{self.due.year}"
+        day = short_date(self.due)
         return f"{time_words(self.due_time)} ngày {day}" if self.due_time else day
 
     def contains(self, day: dt.date) -> bool:

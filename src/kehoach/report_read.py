@@ -198,7 +198,10 @@ def _identify(plan: Plan, doc: _Doc, wanted: Optional[Period], problems: _Proble
         problems.add(found[0], 1, "KH117", f"báo cáo ghi kỳ {found[1].label} ({found[1].id}) nhưng lệnh đọc kỳ "
                                            f"{wanted.id}; kiểm tra lại tệp hoặc --period")
         return agency_id, None
-    return agency_id, wanted or found[1]
+    if wanted is None:
+        assert found is not None  # neither found nor asked for returned above
+        return agency_id, found[1]
+    return agency_id, wanted
 
 
 def _expected(plan: Plan, per: Period, agency_id: str) -> _Doc:

@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, Mapping, Optional, Union
 
+from . import vn
 from .diagnostics import Diagnostic, has_errors, make, sort
 from .load import _display
 from .load.schema import suggest, validate
@@ -165,7 +166,7 @@ class Return:
 
     def is_late(self, due: dt.date) -> bool:
         """Submitted after ``due`` (the period's deadline; the due day itself is on time)."""
-        return self.is_submitted and self.submitted > due
+        return self.is_submitted and self.submitted is not None and self.submitted > due
 
 
 # -- who reports ------------------------------------------------------------------
@@ -249,7 +250,7 @@ def _check(plan: Plan, doc: YamlDoc, stem: str, folder_period: str) -> list[Diag
             add(("period",), "KH063", f"báo cáo ghi kỳ '{period_value}' nhưng nằm trong thư mục '{folder_period}'; "
                                       f"chuyển tệp sang thư mục '{period_value}' hoặc sửa period")
 
-    own = dict(_agency_tasks(plan, agency)) if agency_ok else {}
+    own = dict(_agency_tasks(plan, agency)) if agency_ok and isinstance(agency, str) else {}
     unanswered: list[str] = []
     all_ids = [t.id for t in plan.tasks]
     seen: dict[str, int] = {}
@@ -331,8 +332,8 @@ def load_returns(
         return (), []
     if reports_dir is None and not inside(folder, plan_dir):
         # Not even the names of files elsewhere are listed.
-        shown = folder if inside(folder.parent, plan_dir) else folder.parent
-        return (), [make(_display(shown), 1, 1, "KH093",
+        link = folder if inside(folder.parent, plan_dir) else folder.parent
+        return (), [make(_display(link), 1, 1, "KH093",
                          "thư mục báo cáo là liên kết tới chỗ nằm ngoài thư mục kế hoạch; kehoach không đọc thư mục đó")]
     if not folder.is_dir():
         return (), [make(_display(folder), 1, 1, "KH001", f"'{per.id}' phải là thư mục chứa các báo cáo của kỳ")]
@@ -416,7 +417,7 @@ def _return_text(plan: Plan, per: Period, agency_id: str) -> str:
         SCHEMA_COMMENT,
         f"# Báo cáo {per.label} về kết quả thực hiện {plan.document.type_name} của "
         f"{_one_line(plan.issuer.short_name, 200)} — {name}.",
-        f"# Số liệu {per.range_text}. Hạn gửi {office}: ngày {due.day}/{due.month}/{due.year}.",
+        f"# Số liệu {per.range_text}. Hạn gửi {office}: ngày {vn.short_date(due)}.",
         "# status: hoan-thanh (hoàn thành), dang-thuc-hien (đang thực hiện), chua-thuc-hien (chưa thực hiện).",
         "# Ô nào chưa có nội dung thì để null; các dòng bắt đầu bằng # là ghi chú.",
         f"agency: {agency_id}",

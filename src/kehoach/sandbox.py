@@ -96,7 +96,7 @@ def render(template: bytes, context: Mapping[str, Any], *, expect_sections: int 
             raise LimitExceeded("tiến trình dựng mẫu văn bản bị dừng đột ngột (có thể do hết bộ nhớ)") from None
     finally:
         receive.close()
-        if worker.is_alive():
+        if worker.is_alive() and worker.pid is not None:
             os.kill(worker.pid, signal.SIGKILL)
         worker.join()
     if kind == "ok":

@@ -92,7 +92,7 @@ class Source:
             what = "địa chỉ kho git (--from URL)" if self.kind == "git" else "đường dẫn tệp .whl (--from TỆP)"
             raise ValueError(f"--source {self.kind} cần {what}")
         if self.kind == "wheel":
-            name = Path(self.location).name
+            name = Path(self.location or "").name
             if not re.fullmatch(r"kehoach-[^-]+-[^-]+-[^-]+-[^-]+\.whl", name):
                 raise ValueError(f"'{self.location}' không phải tệp cài đặt kehoach (kehoach-….whl)")
             if not Path(self.location).is_file():
@@ -104,12 +104,12 @@ class Source:
 
     def wheel_path(self) -> Optional[str]:
         """Where the wheel lives inside the new repository (``/``-separated)."""
-        return f"{WHEEL_DIR}/{Path(self.location).name}" if self.kind == "wheel" else None
+        return f"{WHEEL_DIR}/{Path(self.location or '').name}" if self.kind == "wheel" else None
 
     def pip_args(self) -> str:
         """The arguments of ``python -m pip install`` (shell words)."""
         if self.kind == "wheel":
-            return self.wheel_path()
+            return self.wheel_path() or ""
         if self.kind == "git":
             return f'"kehoach @ git+{self.location}@{self.tag}"'
         index = f"--index-url {self.location} " if self.location else ""
@@ -198,15 +198,14 @@ def repo_files(level: str, today: Optional[dt.date] = None, source: Optional[Sou
     source = source or Source()
     at_values = dict(source.values(), level=level, cap=LEVELS[level], **_GUIDE[level])
     wheel = source.wheel_path()
-    source_kind = source
-    source = scaffold_dir()
-    if not (source / "plan" / level / "plan.yaml").is_file():
-        raise FileNotFoundError(f"kehoach: thiếu dữ liệu mẫu '{source}' của gói cài đặt (cài lại kehoach)")
+    files = scaffold_dir()
+    if not (files / "plan" / level / "plan.yaml").is_file():
+        raise FileNotFoundError(f"kehoach: thiếu dữ liệu mẫu '{files}' của gói cài đặt (cài lại kehoach)")
     out: dict[str, bytes] = {}
-    for path in sorted(source.rglob("*")):
+    for path in sorted(files.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
             continue
-        relative = path.relative_to(source)
+        relative = path.relative_to(files)
         target = _destination(relative, level)
         if target is None:
             continue
@@ -217,7 +216,7 @@ def repo_files(level: str, today: Optional[dt.date] = None, source: Optional[Sou
             data = _fill(data.decode("utf-8"), at_values, relative.as_posix(), _AT_PLACEHOLDER).encode("utf-8")
         out[target.as_posix()] = data
     if wheel:
-        out[wheel] = Path(source_kind.location).read_bytes()
+        out[wheel] = Path(source.location or "").read_bytes()
     out[DIAGNOSTICS_URL] = _codes_markdown().encode("utf-8")
     return out
 

@@ -37,6 +37,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from .diagnostics import Diagnostic, format_text, has_errors
 from .model import Plan
+from .markdown import escape as _md
 from .resources import schema_dir
 
 __all__ = ["COMMON", "Choice", "choices_from_dir", "choices_from_plan", "configure_parser", "editor_schema",
@@ -56,11 +57,6 @@ class Choice:
     markdown: str               # Markdown (markdownEnumDescriptions)
 
 
-def _md(text: str) -> str:
-    """Escape the Markdown characters that could occur in an agency name."""
-    for char in "\\`*_[]<>#|":
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 def _agency_choice(ident: str, name: str, short_name: Optional[str], until: Optional[str]) -> Choice:
@@ -198,7 +194,7 @@ _AGENCY_GROUP_SNIPPET = {
 }
 
 #: (schema file, JSON pointer inside it) → keywords added for completion
-_COMPLETION = {
+_COMPLETION: dict[tuple[str, str], dict[str, Any]] = {
     ("tasks.schema.json", "/definitions/task/properties/timeline"):
         {"defaultSnippets": _TIMELINE_SNIPPETS, "examples": ["Thường xuyên", "Hằng năm", "2026", "2026-2030",
                                                             "2026-06-30"]},

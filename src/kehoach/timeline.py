@@ -81,7 +81,7 @@ _Q = r"qu[ýyíi]\s+(iv|iii|ii|i|[1-4])\s*(?:/|-|–|,|\s+năm\s+|\s+)\s*(\d{4})
 _DMY = r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})"
 _YEARLY = r"h[ằàa]ng\s+năm"
 
-_PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx + r"\Z", re.IGNORECASE)) for name, rx in (
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx + r"\Z", re.IGNORECASE)) for name, rx in (
     ("year", r"(?:năm\s+)?(\d{4})"),
     ("year", r"(?:hoàn\s+thành\s+)?trong\s+năm\s+(\d{4})"),
     ("years", r"(?:giai\s+đoạn\s+|từ\s+năm\s+|năm\s+)?(\d{4})" + _SEP + r"(\d{4})"),
@@ -150,17 +150,17 @@ def parse_timeline(text: str) -> Timeline:
             _, end = _quarter(g[2], g[3])
             return Timeline(text, "quarters", start, end)
         if name == "month":
-            end = _month_end(int(g[1]), int(g[0]))
-            if end:
-                return Timeline(text, "month", end.replace(day=1), end)
+            last = _month_end(int(g[1]), int(g[0]))
+            if last:
+                return Timeline(text, "month", last.replace(day=1), last)
         if name in ("date", "iso"):
             day = _date(int(g[2]), int(g[1]), int(g[0])) if name == "date" else _date(int(g[0]), int(g[1]), int(g[2]))
             if day:
                 return Timeline(text, "date", None, day)
         if name == "from":
-            day = _date(int(g[2]), int(g[1]), int(g[0]))
-            if day:
-                return Timeline(text, "from", day, None)
+            first = _date(int(g[2]), int(g[1]), int(g[0]))
+            if first:
+                return Timeline(text, "from", first, None)
         if name == "from-year":
             return Timeline(text, "from", dt.date(int(g[0]), 1, 1), None)
         if name == "yearly":
@@ -170,9 +170,9 @@ def parse_timeline(text: str) -> Timeline:
             if 1 <= month <= 12:
                 return Timeline(text, "yearly", recurring=(month, calendar.monthrange(2001, month)[1]))
         if name == "yearly-day":
-            day, month = int(g[0]), int(g[1])
-            if _date(2000, month, day) and (month, day) != (2, 29):
-                return Timeline(text, "yearly", recurring=(month, day))
+            day_of_month, month = int(g[0]), int(g[1])
+            if _date(2000, month, day_of_month) and (month, day_of_month) != (2, 29):
+                return Timeline(text, "yearly", recurring=(month, day_of_month))
         if name == "continuous":
             return Timeline(text, "continuous")
         break

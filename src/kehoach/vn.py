@@ -31,7 +31,7 @@ __all__ = [
     "join_names",
     "nfc",
     "roman",
-    "sort_key",
+    "short_date",
     "upper",
 ]
 
@@ -113,8 +113,8 @@ def keep_names_together(text: str, names: Iterable[str] = ()) -> str:
                 break
         if not count:
             continue
-        spaces = list(re.finditer(r"\s+", rest))[: count - 1]
-        end = m.end() + (spaces[-1].end() if spaces else 0) + len(re.match(r"\S+", rest[spaces[-1].end():] if spaces else rest).group(0))
+        # the end of the count-th word after the unit
+        end = m.end() + [w.end() for w in re.finditer(r"\S+", rest)][count - 1]
         out.append(text[at:m.start()])
         out.append(NBSP.join(text[m.start():end].split()))
         at = end
@@ -225,6 +225,12 @@ def format_short_date(year: int, month: int, day: int, pad: bool = True) -> str:
     return f"{day}/{month}/{year}"
 
 
+def short_date(day: datetime.date) -> str:
+    """``20/6/2025``: a date in running text — deadlines, cut-offs, submissions —
+    unpadded, as reports and letters write it (every document uses this one)."""
+    return format_short_date(day.year, day.month, day.day, pad=False)
+
+
 # ---------------------------------------------------------------------------
 # Document number and code (số, ký hiệu)
 # ---------------------------------------------------------------------------
@@ -297,6 +303,7 @@ def document_number(
     if isinstance(number, str) and number.isdigit() and int(number) >= 1:
         return f"Số: {number}/{doc_code}"  # as the register printed it ("0124")
     _check_int("number", number)
+    assert isinstance(number, int)  # for the type checker: _check_int raised otherwise
     if number < 1:
         raise ValueError(f"document number must be >= 1, got {number}")
     return f"Số: {number:02d}/{doc_code}"
@@ -359,141 +366,6 @@ def letter(n: int, upper: bool = False) -> str:
     count, index = divmod(n - 1, len(POINT_LETTERS))
     out = POINT_LETTERS[index] * (count + 1)
     return out.upper() if upper else out
-
-
-# ---------------------------------------------------------------------------
-# Vietnamese collation
-# ---------------------------------------------------------------------------
-
-#: Vietnamese alphabet (29 letters) with f, j, w, z inserted at their Latin
-#: positions so foreign names still sort sensibly.
-_ALPHABET = (
-    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j",
-    "k", "l", "m", "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư",
-    "v", "w", "x", "y", "z",
-)
-_LETTER_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
-
-#: Tone marks (dấu thanh) in NFD, ranked in the conventional dictionary order:
-#: ngang (none) < huyền < hỏi < ngã < sắc < nặng.
-_TONE_RANK = {
-    "\u0300": 1,  # huyền (grave)
-    "\u0309": 2,  # hỏi (hook above)
-    "\u0303": 3,  # ngã (tilde)
-    "\u0301": 4,  # sắc (acute)
-    "\u0323": 5,  # nặng (dot below)
-}
-
-#: Marks that form a *different letter* (ă â ê ô ơ ư), keyed by
-#: (base letter, mark). They belong to the primary level, unlike tones.
-_LETTER_FORMING = {
-    ("a", "\u0306"): "ă",  # breve
-    ("a", "\u0302"): "â",  # circumflex
-    ("e", "\u0302"): "ê",
-    ("o", "\u0302"): "ô",
-    ("o", "\u031b"): "ơ",  # horn
-    ("u", "\u031b"): "ư",
-}
-
-# Primary classes: separators before punctuation before digits before letters.
-_CLASS_SPACE = 0
-_CLASS_PUNCT = 1
-_CLASS_DIGIT = 2
-_CLASS_LETTER = 3
-_CLASS_OTHER_LETTER = 4
-
-_NO_TONE = 0
-
-
-def _clusters(decomposed: str) -> Iterable[tuple[str, list[str]]]:
-    """Split NFD text into (base character, [combining marks]) clusters.
-
-    Marks are collected as a set-like list rather than relying on their
-    order: canonical ordering puts a dot below (class 220) *before* a breve
-    (class 230), so ``ặ`` is ``a`` + U+0323 + U+0306.
-    """
-    base: str | None = None
-    marks: list[str] = []
-    for ch in decomposed:
-        if unicodedata.combining(ch):
-            if base is None:
-                # Stray leading mark with no base: give it its own cluster.
-                yield "", [ch]
-            else:
-                marks.append(ch)
-            continue
-        if base is not None:
-            yield base, marks
-        base, marks = ch, []
-    if base is not None:
-        yield base, marks
-
-
-def sort_key(s: str) -> tuple:
-    """Key for ``sorted()`` giving Vietnamese dictionary order.
-
-    Vietnamese collation is multi-level, like the Unicode Collation
-    Algorithm, and cannot be obtained from code point order (which would put
-    ``Đ`` and every accented letter after ``z``):
-
-    1. **Primary** — letters of the Vietnamese alphabet
-       ``a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y``
-       (f j w z at their Latin positions), case- and tone-insensitive.
-       ``ă â ê ô ơ ư đ`` are distinct letters, so ``đa`` > ``dz``.
-       Whitespace < punctuation < digits < letters, so ``Tả Lèng`` sorts
-       before ``Tam Đường`` (space before ``m``).
-    2. **Secondary** — tone marks, compared only when all letters are equal:
-       none < huyền < hỏi < ngã < sắc < nặng (``ma < mà < mả < mã < má < mạ``).
-    3. **Tertiary** — case, lowercase first.
-    4. Finally the NFC string itself, so distinct strings never compare equal
-       (e.g. tab vs. space) and the order is total and deterministic.
-
-    Input is NFC-normalised and then decomposed (NFD), so precomposed and
-    decomposed spellings of the same text produce the identical key. In NFD,
-    tone marks are separated from letter-forming marks (breve, circumflex,
-    horn); ``đ``/``Đ`` have no decomposition and are looked up directly.
-    Combining marks that are not Vietnamese (e.g. diaeresis) are kept in the
-    secondary level after the tone, so ``ü`` sorts right after ``u``.
-    """
-    composed = nfc(s)
-    decomposed = unicodedata.normalize("NFD", composed)
-
-    primary: list[tuple[int, int]] = []
-    secondary: list[tuple[int, tuple[int, ...]]] = []
-    tertiary: list[int] = []
-
-    for base, marks in _clusters(decomposed):
-        lower = base.lower()
-        tone = _NO_TONE
-        extra: list[int] = []
-        letter = lower
-        for mark in marks:
-            formed = _LETTER_FORMING.get((letter, mark))
-            if formed is not None:
-                letter = formed
-            elif mark in _TONE_RANK and tone == _NO_TONE:
-                tone = _TONE_RANK[mark]
-            else:
-                extra.append(ord(mark))
-
-        if letter in _LETTER_RANK:
-            weight = (_CLASS_LETTER, _LETTER_RANK[letter])
-        elif base == "":
-            weight = (_CLASS_PUNCT, 0)
-        elif base.isspace():
-            weight = (_CLASS_SPACE, ord(base))
-        elif base.isdigit():
-            weight = (_CLASS_DIGIT, unicodedata.digit(base, ord(base)))
-        elif base.isalpha():
-            weight = (_CLASS_OTHER_LETTER, ord(lower[0]) if lower else ord(base))
-        else:
-            weight = (_CLASS_PUNCT, ord(base))
-
-        primary.append(weight)
-        secondary.append((tone, tuple(extra)))
-        tertiary.append(1 if base.isupper() else 0)
-
-    return (tuple(primary), tuple(secondary), tuple(tertiary), composed)
 
 
 # ---------------------------------------------------------------------------

@@ -24,7 +24,8 @@ from .._version import __version__
 from ..model import Plan, Task
 from ..periods import Period, periods
 from ..render.package import source_date_epoch
-from .common import period_context, reference, short_date
+from ..vn import short_date
+from .common import period_context, reference
 
 KIND = "calendar"
 OFFICE = "tong-hop"
@@ -204,6 +205,7 @@ def _report_event(plan: Plan, per: Period, who: str, to: str) -> _Event:
 
 def _relay_event(plan: Plan, per: Period, who: str) -> _Event:
     """The focal agency's step of a two-tier chain: its synthesis goes on to ``reporting.to``."""
+    assert per.via_due is not None, "only periods with a focal agency's deadline"
     to = plan.registry.short_name(plan.reporting.to)
     return _event(
         f"{plan.id}.{who}.tong-hop-dau-moi.{per.id}@kehoach",

@@ -61,11 +61,6 @@ def header_context(plan: Plan) -> dict:
     }
 
 
-def short_date(day) -> str:
-    """``20/6/2025``: how deadlines are written in running text."""
-    return vn.format_short_date(day.year, day.month, day.day, pad=False)
-
-
 def period_context(per) -> dict:
     """A reporting period as documents print it.  ``deadline`` is the whole
     phrase after the colon of a letter's line ("trước ngày 20/6/2025",
@@ -74,8 +69,8 @@ def period_context(per) -> dict:
         "id": per.id,
         "label": per.label,
         "range": per.range_text,
-        "due": short_date(per.due),
+        "due": vn.short_date(per.due),
         "deadline": f"trước {per.due_text}" if per.due_time else f"trước ngày {per.due_text}",
-        "via_due": short_date(per.via_due) if per.via_due else "",
-        "consolidated_due": short_date(per.consolidated_due),
+        "via_due": vn.short_date(per.via_due) if per.via_due else "",
+        "consolidated_due": vn.short_date(per.consolidated_due),
     }

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 
-from .. import vn
-from ..consolidate import NO_ANSWER, STATES, STATUS_WORDS, Answer, Consolidation, TaskResult
+from .. import markdown as markdown_text, vn
+from ..consolidate import NO_ANSWER, STATES, STATUS_WORDS, AgencyStanding, Answer, Consolidation, TaskResult
 from ..model import Plan
 from ..returns import SUMMARY_KEYS
-from .common import header_context, period_context, reference, short_date, signer_context
+from ..vn import short_date
+from .common import header_context, period_context, reference, signer_context
 
 KIND = "consolidated-report"
 TEMPLATE = "consolidated.docx"
@@ -93,11 +94,17 @@ def leads_text(plan: Plan, task) -> str:
     return task.lead_cell
 
 
+def _submitted(a: AgencyStanding) -> str:
+    """The day an agency that reported (on time or late) sent its return: those states have one."""
+    assert a.submitted is not None
+    return short_date(a.submitted)
+
+
 def _state_words(a) -> str:
     if a.state == "on-time":
-        return f"Đã gửi đúng hạn (ngày {short_date(a.submitted)})"
+        return f"Đã gửi đúng hạn (ngày {_submitted(a)})"
     if a.state == "late":
-        return f"Gửi muộn (ngày {short_date(a.submitted)})"
+        return f"Gửi muộn (ngày {_submitted(a)})"
     words = "Chưa gửi (mới có bản nháp)" if a.draft else "Chưa gửi"
     return words + (", quá hạn" if a.overdue else "")
 
@@ -163,7 +170,7 @@ def context(plan: Plan, c: Consolidation) -> dict:
             "expected": len(c.agencies), "reported": len(c.reported),
             "on_time": sum(1 for a in c.agencies if a.state == "on-time"),
             "complete": len(c.reported),
-            "late": [{"name": registry.name(a.agency_id), "date": short_date(a.submitted)} for a in c.late],
+            "late": [{"name": registry.name(a.agency_id), "date": _submitted(a)} for a in c.late],
             "missing": [registry.name(a.agency_id) + (" (mới có bản nháp)" if a.draft else "") for a in c.missing],
             "overdue": c.overdue and bool(c.missing),
         },
@@ -180,9 +187,13 @@ def context(plan: Plan, c: Consolidation) -> dict:
     }
 
 
-def _cell(text: str) -> str:
-    """Markdown table cell: one line, pipes escaped."""
-    return " ".join(str(text).split()).replace("|", "\\|") or "—"
+_cell = markdown_text.cell
+_md = markdown_text.escape
+
+
+def _heading(text: str) -> str:
+    """A heading's text: escaped, ``#`` too (a trailing one would be eaten)."""
+    return _md(text).replace("#", "\\#")
 
 
 def markdown(plan: Plan, c: Consolidation) -> str:
@@ -193,7 +204,7 @@ def markdown(plan: Plan, c: Consolidation) -> str:
     lines = [
         f"# Tổng hợp báo cáo {per.label}",
         "",
-        f"{reference(plan)} — số liệu {per.range_text}; hạn gửi báo cáo {short_date(per.due)}; "
+        f"{_md(reference(plan))} — số liệu {per.range_text}; hạn gửi báo cáo {short_date(per.due)}; "
         f"tình hình tính đến ngày {short_date(c.as_of)}.",
         "",
         "## Nhiệm vụ theo tình trạng",
@@ -215,28 +226,28 @@ def markdown(plan: Plan, c: Consolidation) -> str:
         lines.append(f"| {_cell(registry.name(a.agency_id))} | {a.lead_tasks} | {a.support_tasks} | {s['hoan-thanh']} | "
                      f"{s['dang-thuc-hien']} | {s['chua-thuc-hien']} | {s[NO_ANSWER]} | {state} |")
     lines += ["", "## Chưa gửi báo cáo", ""]
-    lines += [f"- {registry.name(a.agency_id)}{' (mới có bản nháp)' if a.draft else ''}"
+    lines += [f"- {_md(registry.name(a.agency_id), start=True)}{' (mới có bản nháp)' if a.draft else ''}"
               f"{' (quá hạn)' if a.overdue else ''}" for a in c.missing] or ["Không có."]
     lines += ["", "## Gửi báo cáo muộn", ""]
-    lines += [f"- {registry.name(a.agency_id)} (gửi ngày {short_date(a.submitted)}, hạn {short_date(per.due)})"
+    lines += [f"- {_md(registry.name(a.agency_id), start=True)} (gửi ngày {_submitted(a)}, hạn {short_date(per.due)})"
               for a in c.late] or ["Không có."]
     lines += ["", "## Nhiệm vụ chưa có báo cáo", ""]
-    lines += [f"- {t.task.id}: {_cell(t.task.content)} (chủ trì: {leads_text(plan, t.task)})"
+    lines += [f"- {_md(t.task.id, start=True)}: {_cell(t.task.content)} (chủ trì: {_md(leads_text(plan, t.task))})"
               for t in c.tasks_without_answer] or ["Không có."]
     narrative = _narrative(plan, c)
     lines += ["", "## Nội dung báo cáo của các cơ quan, đơn vị", ""]
     for key in SUMMARY_KEYS:
         lines += [f"### {NARRATIVE_HEADINGS[key]}", ""]
-        lines += [f"- **{item['agency']}**: {_cell(item['text'])}" for item in narrative[key]] or ["Chưa có nội dung."]
+        lines += [f"- **{_md(item['agency'])}**: {_cell(item['text'])}" for item in narrative[key]] or ["Chưa có nội dung."]
         lines.append("")
     lines += ["## Kết quả theo nhiệm vụ", ""]
     by_task = {r.task.id: r for r in c.tasks}
     for group in plan.task_groups():
-        lines += [f"### {group.heading}", "", "| STT | Nhiệm vụ | Chủ trì | Tình trạng | Kết quả |", "|---|---|---|---|---|"]
+        lines += [f"### {_heading(group.heading)}", "", "| STT | Nhiệm vụ | Chủ trì | Tình trạng | Kết quả |", "|---|---|---|---|---|"]
         for task in group.tasks:
             r = by_task[task.id]
             results = "<br>".join(_cell(answer_text(plan, a)) for a in r.answers)
-            lines.append(f"| {task.id} | {_cell(task.content)} | {_cell(leads_text(plan, task))} | {_status(r)} | "
+            lines.append(f"| {_cell(task.id)} | {_cell(task.content)} | {_cell(leads_text(plan, task))} | {_status(r)} | "
                          f"{results or '—'} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

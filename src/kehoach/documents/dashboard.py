@@ -20,7 +20,7 @@ from typing import Optional, Sequence
 
 from ..consolidate import NO_ANSWER, STATES, STATUS_WORDS, Consolidation
 from ..model import Plan
-from .common import short_date
+from ..vn import short_date
 
 KIND = "dashboard"
 PATH = "dashboard/index.html"
@@ -79,7 +79,7 @@ def _chart(plan: Plan, table: list[Row]) -> str:
     height = top + row_h * len(agencies) + 10
     parts = [f'<svg id="bieu-do" xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 60}" '
              f'height="{height}" role="img" aria-label="Tiến độ thực hiện theo cơ quan, đơn vị">']
-    x = label_w
+    x: float = label_w
     for status, word in STATUS_WORDS.items():  # legend
         parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{COLOURS[status]}"/>'
                      f'<text x="{x + 16}" y="14" font-size="11">{_e(word)}</text>')

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .. import vn
+from .. import markdown as markdown_text, vn
 from ..model import Plan
 from ..templating.profile import DEFAULT
 from ..templating.tables import TableSpec
@@ -38,34 +38,15 @@ PHU_LUC = "Phụ lục"
 BLANK = "…"
 
 
-# -- escaping ------------------------------------------------------------------------
-
-#: Characters with an inline meaning in CommonMark / GFM (emphasis, code, links,
-#: HTML, strikethrough, GitHub math) — always backslash-escaped.
-_INLINE = re.compile(r"([\\`*_\[\]<~$|])")
-#: "&amp;", "&#123;": an entity would be decoded, so its ampersand is escaped.
-_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-#: What starts a block at the beginning of a line: ATX heading, block quote,
-#: bullet, ordered list item ("1." / "1)"), thematic break or setext underline.
-_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-_LEADING = "#>+-=*_~`|"
+# -- escaping (kehoach.markdown) ------------------------------------------------------
 
 
 def _text(text: str) -> str:
     """NFC, whitespace runs (never newlines) collapsed, inline syntax escaped."""
-    text = re.sub(r"[^\S\n]+", " ", vn.nfc(str(text)))
-    return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", text))
+    return markdown_text.inline(vn.nfc(str(text)))
 
 
-def _line_start(line: str) -> str:
-    """Escape what would make an (already inline-escaped) line start a block."""
-    line = line.strip()
-    m = _ORDERED.match(line)
-    if m:
-        return f"{m.group(1)}\\{m.group(2)}{line[m.end():]}"
-    if line[:1] in _LEADING and not line.startswith("\\"):
-        return "\\" + line
-    return line
+_line_start = markdown_text.line_start
 
 
 def _lines(text: str, start: bool = True) -> list[str]:

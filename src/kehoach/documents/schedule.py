@@ -19,7 +19,8 @@ from typing import Callable, Optional, Sequence
 
 from ..model import ReportingRule
 from ..periods import Period, time_words
-from .common import period_context, short_date
+from ..vn import short_date
+from .common import period_context
 
 _ROMAN = ("I", "II", "III", "IV")
 #: Kinds summarised in one line, in the order the lines come.

@@ -96,7 +96,7 @@ def check_plan(path: str | os.PathLike) -> tuple[Optional[Plan], list[Diagnostic
         except (OSError, ValueError):
             template_dir, found = None, False
         repo = repository_root(folder)
-        if found and not inside(template_dir, repo):
+        if found and template_dir is not None and not inside(template_dir, repo):
             out.append(make(docs["plan"].path, line, col, "KH096",
                             f"thư mục mẫu văn bản '{plan_data['templates']}' nằm ngoài kho kế hoạch "
                             f"({_display(repo)}); mẫu chỉ được lấy từ trong kho"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 from ..diagnostics import Diagnostic, make
 from ..inline import problems as inline_problems

@@ -47,11 +47,15 @@ def _date(value: Any) -> Optional[dt.date]:
     return None
 
 
+def _md_tuple(text: str) -> tuple[int, int]:
+    return int(text[:2]), int(text[3:])
+
+
 def build_rule(raw: Optional[dict], issuer_agency: str) -> ReportingRule:
     """The rule of a schema-valid ``reporting:`` mapping; a plan without one
     sets no periodic report (no periods, nobody reports)."""
     r = raw or {"periods": [], "reporters": [], "to": issuer_agency, "consolidated_to": issuer_agency}
-    cutoff = {kind: tuple(value) for kind, value in DEFAULT_CUTOFF.items()}
+    cutoff: dict[str, tuple[str, str]] = dict(DEFAULT_CUTOFF)
     cutoff.update({kind: (_day_text(kind, c["from"]), _day_text(kind, c["to"]))
                    for kind, c in r.get("cutoff", {}).items()})
 
@@ -115,9 +119,9 @@ def check_calendar(raw: dict, years: Optional[tuple[int, int]], reference: Optio
         if not mentioned:
             continue
         # effective values: what was given (and valid), else the default when nothing was given
-        end = end if "to" in given else tuple(map(int, DEFAULT_CUTOFF[kind][1].split("-")))
-        deadline = deadline if kind in due else tuple(map(int, DEFAULT_DUE[kind].split("-")))
-        top = top if kind in up else tuple(map(int, DEFAULT_CONSOLIDATED_DUE[kind].split("-")))
+        end = end if "to" in given else _md_tuple(DEFAULT_CUTOFF[kind][1])
+        deadline = deadline if kind in due else _md_tuple(DEFAULT_DUE[kind])
+        top = top if kind in up else _md_tuple(DEFAULT_CONSOLIDATED_DUE[kind])
 
         def md(x: tuple[int, int]) -> str:
             return f"{x[0]:02d}-{x[1]:02d}"

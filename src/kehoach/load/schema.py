@@ -208,7 +208,7 @@ def _translate(error: jsonschema.ValidationError, doc: YamlDoc) -> list[Diagnost
     if kind == "type":
         wanted = error.validator_value
         wanted = wanted if isinstance(wanted, list) else [wanted]
-        names = " hoặc ".join(_TYPE_NAMES.get(w, w) for w in wanted)
+        names = " hoặc ".join(_TYPE_NAMES.get(w, str(w)) for w in wanted)
         return [at("KH021", f"{_label(error)} phải là {names}, nhưng đang là {_type_name(value)}")]
     if kind == "enum":
         options = ", ".join("null" if o is None else str(o) for o in error.validator_value)
@@ -261,7 +261,7 @@ def _translate(error: jsonschema.ValidationError, doc: YamlDoc) -> list[Diagnost
             kind_of = resolved.get("type") if isinstance(resolved, dict) else None
             types += kind_of if isinstance(kind_of, list) else [kind_of] if kind_of else []
         if types:
-            names = " hoặc ".join(dict.fromkeys(_TYPE_NAMES.get(t, t) for t in types))
+            names = " hoặc ".join(dict.fromkeys(_TYPE_NAMES.get(t, str(t)) for t in types))
             return [at("KH021", f"{_label(error)} phải là {names}, nhưng đang là {_type_name(value)}")]
     return [at("KH023", f"{_label(error)} không hợp lệ: {error.message}")]
 

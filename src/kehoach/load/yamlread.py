@@ -164,11 +164,11 @@ def _scan_characters(text: str, shown: str) -> list[Diagnostic]:
                         f"ký tự điều khiển hướng chữ U+{ord(m.group()):04X} không được phép (làm đảo thứ tự "
                         "chữ hiển thị); hãy xóa ký tự này"))
     tabs = 0
-    for lineno, line in enumerate(text.split("\n"), 1):
-        indent = len(line) - len(line.lstrip(" \t"))
-        if "\t" in line[:indent] and line.strip() and tabs < MAX_REPEATS:
+    for lineno, row in enumerate(text.split("\n"), 1):
+        indent = len(row) - len(row.lstrip(" \t"))
+        if "\t" in row[:indent] and row.strip() and tabs < MAX_REPEATS:
             tabs += 1
-            out.append(make(shown, lineno, line.index("\t") + 1, "KH013",
+            out.append(make(shown, lineno, row.index("\t") + 1, "KH013",
                             "thụt lề bằng ký tự tab; YAML chỉ cho phép thụt lề bằng dấu cách"))
     return out
 
@@ -176,11 +176,11 @@ def _scan_characters(text: str, shown: str) -> list[Diagnostic]:
 class _Frame:
     __slots__ = ("container", "path", "key", "key_mark", "seen")
 
-    def __init__(self, container, path):
+    def __init__(self, container: Any, path: Path_) -> None:
         self.container = container
         self.path = path
-        self.key = None          # pending key of a mapping, None when a key is expected
-        self.key_mark = None
+        self.key: Any = None          # pending key of a mapping, None when a key is expected
+        self.key_mark: Any = None     # its (line, column)
         self.seen: dict[str, int] = {}
 
 
@@ -240,7 +240,9 @@ def _build(text: str, doc: YamlDoc) -> list[Diagnostic]:
             return unicodedata.normalize("NFC", value)
         return value
 
-    last = None
+    # events are dispatched on type(ev), which the type checker cannot follow: each is Any
+    ev: Any
+    last: Any = None
     try:
         for ev in yaml.parse(text, Loader=yaml.CSafeLoader):
             last = ev
@@ -302,13 +304,13 @@ def _build(text: str, doc: YamlDoc) -> list[Diagnostic]:
     except _Abort:
         pass
     except yaml.MarkedYAMLError as exc:
-        if (type(last) is yaml.ScalarEvent and last.style in ('"', "'")
-                and last.end_mark.line > last.start_mark.line):
+        quoted: Any = last if type(last) is yaml.ScalarEvent else None  # libyaml's marks are never None
+        if quoted is not None and quoted.style in ('"', "'") and quoted.end_mark.line > quoted.start_mark.line:
             # A quoted string ran over several lines into the error: the real
             # mistake is almost always its missing closing quote.
-            out.append(make(shown, last.start_mark.line + 1, last.start_mark.column + 1, "KH010",
-                            f"lỗi cú pháp YAML: chuỗi mở bằng dấu nháy {last.style} ở đây kéo dài tới dòng "
-                            f"{last.end_mark.line + 1}; có thể thiếu dấu nháy đóng ({(exc.problem or '').strip()})"))
+            out.append(make(shown, quoted.start_mark.line + 1, quoted.start_mark.column + 1, "KH010",
+                            f"lỗi cú pháp YAML: chuỗi mở bằng dấu nháy {quoted.style} ở đây kéo dài tới dòng "
+                            f"{quoted.end_mark.line + 1}; có thể thiếu dấu nháy đóng ({(exc.problem or '').strip()})"))
         else:
             out.append(_syntax_error(exc, shown))
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives marks

@@ -30,22 +30,17 @@ the part and the problem.
 from __future__ import annotations
 
 import io
-import posixpath
 import zipfile
 from dataclasses import dataclass
 
 from lxml import etree
 
+from .. import ooxml
+
 __all__ = ["DocxStats", "RenderCheckError", "check_docx", "check_main_part", "docx_stats"]
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W_NS = ooxml.W
 _W = f"{{{W_NS}}}"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_OFFICE_DOC_TYPES = {
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
-    # Strict OOXML spelling.
-    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
-}
 _DEFAULT_MAIN = "word/document.xml"
 # compiled once; evaluated in C (the checks run on every rendered document)
 _SECTIONS = etree.XPath("count(.//w:sectPr[not(ancestor::w:sectPrChange)])", namespaces={"w": W_NS})
@@ -76,14 +71,7 @@ class DocxStats:
     paragraphs: int
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        recover=False,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-    )
+_parser = ooxml.parser
 
 
 def _parse_part(name: str, data: bytes) -> etree._Element:
@@ -107,10 +95,9 @@ def _main_part_name(parts: dict[str, etree._Element]) -> str:
     rels = parts.get("_rels/.rels")
     if rels is None:
         raise RenderCheckError("_rels/.rels", "thiếu phần quan hệ gốc của gói")
-    for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
-        if rel.get("Type") in _OFFICE_DOC_TYPES and rel.get("TargetMode") != "External":
-            target = rel.get("Target", "")
-            return posixpath.normpath(target.lstrip("/"))
+    main = ooxml.office_document(rels)
+    if main is not None:
+        return main
     raise RenderCheckError("_rels/.rels", "không có quan hệ trỏ tới phần văn bản chính (officeDocument)")
 
 

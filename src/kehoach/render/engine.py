@@ -398,7 +398,7 @@ class PreparedTemplate:
         for name in self._names:
             if name in rendered:
                 entries.append(_deflate(name, rendered[name]))
-            elif name == _CORE:
+            elif name == _CORE and core is not None:  # _CORE is listed only when the template has it
                 entries.append(core)
             else:
                 entries.append(self._static[name])

@@ -60,7 +60,7 @@ import shutil
 import stat
 import unicodedata
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Mapping
+from typing import Mapping, Optional
 
 __all__ = ["MANIFEST_NAME", "OutputBusy", "PublishError", "atomic_write_bytes", "output_lock", "publish", "recover"]
 
@@ -73,7 +73,7 @@ class PublishError(Exception):
 
     ``code`` is the diagnostic code the CLI prints with the output folder."""
 
-    code = "KH095"
+    code: Optional[str] = "KH095"
 
 
 class OutputBusy(PublishError):
@@ -91,7 +91,7 @@ def _os_message(exc: OSError) -> str:
         errno.EEXIST: "một phần của đường dẫn là tệp, không phải thư mục",
         errno.ENAMETOOLONG: "đường dẫn quá dài", errno.ENOENT: "đường dẫn không tồn tại",
     }
-    said = words.get(exc.errno, "lỗi hệ thống tệp")
+    said = words.get(exc.errno, "lỗi hệ thống tệp") if exc.errno is not None else "lỗi hệ thống tệp"
     return f"{said} ({exc.strerror or exc})"
 
 
@@ -383,6 +383,7 @@ def _publish_locked(checked, out_dir: Path, manifest) -> None:
     parent, name = out_dir.parent, out_dir.name
     exists = _check_out_dir(out_dir)
     new_dir = _make_sibling_dir(parent, name, "new")
+    staging: Optional[Path] = new_dir  # removed if publishing fails, until it is the output or the old one
     old_dir = None
     try:
         made_dirs = {new_dir}
@@ -407,7 +408,7 @@ def _publish_locked(checked, out_dir: Path, manifest) -> None:
             return
         if _exchange(new_dir, out_dir):
             # new_dir now holds the previous output: remove it below.
-            old_dir, new_dir = new_dir, None
+            old_dir, staging = new_dir, None
         else:
             old_dir = _make_sibling_dir(parent, name, "old")
             # _make_sibling_dir created it; rename needs the target absent (or an
@@ -426,10 +427,10 @@ def _publish_locked(checked, out_dir: Path, manifest) -> None:
                         "lần dựng sau sẽ tự đưa nó về chỗ cũ."
                     ) from exc
                 raise
-            new_dir = None
+            staging = None
     except BaseException:
-        if new_dir is not None:
-            shutil.rmtree(new_dir, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     _fsync_dir(parent)
     shutil.rmtree(old_dir, ignore_errors=True)

@@ -48,8 +48,9 @@ import html
 import io
 import re
 import sys
+import types
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Optional
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -176,7 +177,7 @@ def _recording_undefined(sink: list[_Miss], template_ref: list):
     lets the render go on, so one pass finds every missing name, not only the first."""
 
     def template_line() -> int | None:
-        frame = sys._getframe(2)
+        frame: Optional[types.FrameType] = sys._getframe(2)
         while frame is not None:
             if frame.f_code.co_filename == "<template>" and template_ref:
                 try:
@@ -186,7 +187,12 @@ def _recording_undefined(sink: list[_Miss], template_ref: list):
             frame = frame.f_back
         return None
 
-    class RecordingUndefined(StrictUndefined):
+    # jinja2 types every dunder of StrictUndefined as raising (-> Never); this
+    # class records the miss and answers instead, on purpose, so the type
+    # checker sees its base as Any rather than flag each override
+    base: Any = StrictUndefined
+
+    class RecordingUndefined(base):
         __slots__ = ()
 
         def _note(self) -> None:
@@ -280,7 +286,7 @@ def _lookup_expr(ast: nodes.Template, name: Any, lineno: int | None) -> str | No
         if isinstance(node, nodes.Getattr):
             hit = node.attr == name
         else:
-            hit = isinstance(node.arg, nodes.Const) and node.arg.value == name
+            hit = isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and node.arg.value == name
         if hit:
             text = _expr(node)
             if text:

@@ -51,13 +51,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
@@ -172,7 +173,8 @@ def _body_paragraph(p: StyleProfile) -> dict:
 def _style_specs(p: StyleProfile) -> list[_StyleSpec]:
     """Every named style of the plan template, with all values taken from the profile."""
     body = _body_paragraph(p)
-    table = dict(size=p.table_size, space_before_pt=p.table_space_pt, space_after_pt=p.table_space_pt)
+    table: dict[str, Any] = dict(size=p.table_size, space_before_pt=p.table_space_pt,
+                                 space_after_pt=p.table_space_pt)
     specs = [
         # Header block (ô 1–4).
         # NĐ 30: ô 2 is UPPERCASE.  The data is expected in capitals already;
@@ -254,7 +256,7 @@ def _workflow_style_specs(p: StyleProfile) -> list[_StyleSpec]:
 # --- low-level XML helpers ---------------------------------------------------
 
 
-def _el(tag: str, **attrs: str | int) -> OxmlElement:
+def _el(tag: str, **attrs: str | int) -> BaseOxmlElement:
     el = OxmlElement(tag)
     for key, value in attrs.items():
         el.set(qn(f"w:{key}"), str(value))
@@ -785,6 +787,7 @@ def _bordered_table(document, widths_mm: Sequence[float], headings: Sequence[str
         _first_para(cell, "KH Bảng tiêu đề", text)
         _v_center(cell)
     # Control rows: docxtpl replaces each whole row by its tag.
+    controls: tuple[tuple[int, str], ...]
     if group:
         controls = ((1, loop), (2, "{%tr if row.group %}"), (4, "{%tr else %}"), (6, "{%tr endif %}"),
                     (7, "{%tr endfor %}"))
