@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -16,7 +15,7 @@ import kehoach
 import kehoach.schema_export
 from kehoach import cli
 from kehoach.scaffold import (
-    LEVELS, configure_parser, new_plan_repo, repo_files, run, scaffold_dir, template_values,
+    LEVELS, new_plan_repo, repo_files, scaffold_dir, template_values,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -272,10 +271,10 @@ def test_package_data_globs_cover_every_file():
 # -- command line ---------------------------------------------------------------------------
 
 
-def test_run_prints_the_files_and_next_steps(tmp_path, capsys):
-    args = configure_parser(argparse.ArgumentParser()).parse_args([str(tmp_path / "kho"), "--level", "xa"])
-    assert run(args) == 0
+def test_new_prints_the_next_steps(tmp_path, capsys):
+    argv = ["new", str(tmp_path / "kho"), "--level", "xa"]
+    assert cli.main(argv) == 0
     out = capsys.readouterr().out
-    assert "đã tạo kho kế hoạch cấp xã" in out and "plan/tasks.yaml" in out
-    assert run(args) == 1
+    assert "đã tạo kho kế hoạch cấp xã" in out and "HUONG-DAN.md" in out
+    assert cli.main(argv) == 2
     assert "đã có nội dung" in capsys.readouterr().err
