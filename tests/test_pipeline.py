@@ -233,3 +233,22 @@ def test_command_error_carries_its_exit_code_and_diagnostics(capsys, monkeypatch
     code, out, err = _run(capsys, ["validate"])
     assert (code, out) == (2, "")
     assert err == problem.format() + "\nkehoach: dừng lại\n"
+
+
+def test_report_init_repairs_stale_returns_then_agrees_with_validate(plan, capsys):
+    """A plan change makes a return stale (KH066: a task no longer the
+    agency's); ``report init`` is the command that repairs it, so it runs on
+    such a plan, and exits with what the pipeline says afterwards."""
+    replace_once(plan / "tasks.yaml", "lead: cong-an-xa", "lead: phong-kinh-te")
+    replace_once(plan / "tasks.yaml", "support: [vp-hdnd-ubnd, phong-kinh-te]",
+                 "support: [vp-hdnd-ubnd, phong-kinh-te, cong-an-xa]")
+    stale = kehoach.check_plan(plan)
+    assert not stale.ok and stale.model is not None
+    assert "KH066" in {d.code for d in stale.diagnostics if d.is_error}
+    assert _run(capsys, ["validate", "plan"])[0] == 1
+    code, out, err = _run(capsys, ["report", "init", "plan", "--period", PERIOD])
+    assert code == 0, err
+    assert f"{RETURN}: đã cập nhật — thêm nhiệm vụ 2.1; đánh dấu removed: true nhiệm vụ 1.2" in out.splitlines()
+    after = kehoach.check_plan(plan)
+    assert after.ok and _diagnostic_lines(err) == format_text(after.diagnostics).splitlines()
+    assert _run(capsys, ["validate", "plan"])[0] == 0

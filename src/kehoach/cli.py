@@ -326,10 +326,17 @@ group("report", "báo cáo định kỳ của các cơ quan (periodic returns)",
          lambda p: (_plan_arg(p), p.add_argument("--period", required=True, metavar="KỲ",
                                                  help="kỳ báo cáo, ví dụ 2025-H1 (period)")))
 def _report_init(args, out: Reporter) -> int:
+    """The one command that runs on a plan whose returns have errors: bringing
+    stale returns up to date (a task given to another agency: KH066, KH068)
+    is its job.  Afterwards the plan is checked again, and the command prints
+    and exits with what ``kehoach validate`` would say then."""
     from .render.publish import atomic_write_bytes
     from .returns import period_open_problems, refresh_returns
 
-    plan = _checked(args.plan, out).plan
+    result = check_plan(args.plan)
+    plan = result.model
+    if plan is None:  # the plan files themselves are invalid
+        raise CommandError(f"{args.plan}: kế hoạch không hợp lệ", result.diagnostics)
     problems = period_open_problems(plan, args.period)
     if problems:
         raise CommandError("không tạo tệp báo cáo nào", problems)
@@ -354,6 +361,7 @@ def _report_init(args, out: Reporter) -> int:
                       ([f"đánh dấu removed: true nhiệm vụ {', '.join(f.removed)}"] if f.removed else [])
             out.say(f"{shown}: đã cập nhật — {'; '.join(changes)}")
     out.say(f"{counts['new']} tệp mới, {counts['updated']} tệp cập nhật, {counts['unchanged']} tệp giữ nguyên")
+    _checked(args.plan, out)  # the plan as it is now
     return EXIT_OK
 
 
@@ -665,7 +673,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return cmd.run(args, out)
     except CommandError as exc:
-        out.report(exc.diagnostics) if exc.diagnostics else None
+        if exc.diagnostics:
+            out.report(exc.diagnostics)
         if exc.message:
             out.fail(exc.message)
         return exc.exit_code

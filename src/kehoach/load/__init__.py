@@ -76,7 +76,9 @@ class CheckResult:
     column.  ``returns``: period id → the returns read from
     ``reports/<period>/`` (only periods that have a folder; empty when the
     plan is invalid), so a build renders from what was checked instead of
-    reading the files again.
+    reading the files again.  ``model``: the plan built from its three files
+    whenever they are sound, even when a return has errors — what
+    ``kehoach report init`` needs to bring stale returns up to date.
 
     It unpacks like the pair older scripts expect:
     ``plan, diagnostics = check_plan("plan")``.
@@ -85,6 +87,7 @@ class CheckResult:
     plan: Optional[Plan]
     diagnostics: list[Diagnostic]
     returns: Mapping[str, "tuple[Return, ...]"] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    model: Optional[Plan] = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -118,6 +121,7 @@ def check_plan(path: str | os.PathLike) -> CheckResult:
     from ..returns import read_returns
 
     plan, diagnostics = check_plan_files(path)
+    model = plan
     returns: Mapping[str, tuple] = MappingProxyType({})
     if plan is not None:
         found, problems = read_returns(plan, plan.source_dir)
@@ -126,7 +130,7 @@ def check_plan(path: str | os.PathLike) -> CheckResult:
             plan = None
         else:
             returns = MappingProxyType(found)
-    return CheckResult(plan, diagnostics, returns)
+    return CheckResult(plan, diagnostics, returns, model)
 
 
 def check_plan_files(path: str | os.PathLike) -> tuple[Optional[Plan], list[Diagnostic]]:
