@@ -49,7 +49,8 @@ def test_plan_validates_without_any_diagnostic_and_builds(repo, tmp_path):
     assert plan.level == level
     checked, diagnostics = kehoach.check_plan(target / "plan")
     assert checked is not None
-    assert [d.format() for d in diagnostics] == []
+    # only the KH120 warnings: the THAY placeholders a new repository shows until they are replaced
+    assert [d.format() for d in diagnostics if d.code != "KH120"] == []
     result = kehoach.build(plan, tmp_path / "out")
     kinds = {d.kind for d in result.documents}
     assert {"plan", "letter", "report-template", "calendar"} <= kinds
@@ -194,7 +195,7 @@ def test_template_values(today, years, open_period):
 def test_valid_whatever_the_day(level, today, tmp_path):
     new_plan_repo(tmp_path / "kho", level, today=today)
     plan, diagnostics = kehoach.check_plan(tmp_path / "kho" / "plan")
-    assert plan is not None and diagnostics == []
+    assert plan is not None and [d for d in diagnostics if d.code != "KH120"] == []
     assert plan.start_year == today.year and plan.document.month == today.month
 
 
@@ -231,7 +232,7 @@ def test_accepts_an_empty_directory(tmp_path):
     written = new_plan_repo(tmp_path / "kho", "huyen", today=TODAY)
     assert len(written) == len(EXPECTED)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kho"]
-    assert kehoach.check_plan(tmp_path / "kho" / "plan")[1] == []
+    assert [d for d in kehoach.check_plan(tmp_path / "kho" / "plan")[1] if d.code != "KH120"] == []
 
 
 def test_a_failure_leaves_nothing_behind(tmp_path, monkeypatch):
