@@ -35,6 +35,7 @@ from .reporters import Reporter, reporter
 
 if TYPE_CHECKING:
     from .load import CheckResult
+    from .model import Plan
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -77,15 +78,15 @@ def check_plan(folder) -> "CheckResult":
     return check(folder)
 
 
-def _checked(folder: str, out: Reporter, stop: str = "") -> "CheckResult":
-    """The plan of a command that needs a valid one: its warnings printed, or
-    :class:`CommandError` with every diagnostic.  ``stop`` is added to the
-    message ("không dựng văn bản; …")."""
+def _checked(folder: str, out: Reporter, stop: str = "") -> "tuple[Plan, CheckResult]":
+    """The plan of a command that needs a valid one, and the whole check
+    result: its warnings printed, or :class:`CommandError` with every
+    diagnostic.  ``stop`` is added to the message ("không dựng văn bản; …")."""
     result = check_plan(folder)
-    if not result.ok:
+    if result.plan is None:
         raise CommandError(f"{folder}: kế hoạch không hợp lệ" + (f"\n{stop}" if stop else ""), result.diagnostics)
     out.report(result.diagnostics)
-    return result
+    return result.plan, result
 
 
 # -- argparse, in Vietnamese ---------------------------------------------------------------
@@ -140,9 +141,10 @@ def _jobs_arg(text: str) -> int:
     return value
 
 
-def _plan_arg(parser: argparse.ArgumentParser) -> None:
+def _plan_arg(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("plan", nargs="?", default="plan", metavar="THƯ_MỤC",
                         help="thư mục kế hoạch, mặc định: plan (plan directory)")
+    return parser
 
 
 def _format_arg(parser: argparse.ArgumentParser, choices=("text", "json"), default="text") -> None:
@@ -195,15 +197,15 @@ def group(name: str, help: str, description: str = "") -> None:
          "Kiểm tra thư mục kế hoạch: cú pháp YAML, lược đồ JSON Schema, tham chiếu giữa các tệp và "
          "các báo cáo của cơ quan trong plan/reports/. Mỗi vấn đề in ra một dòng\n"
          "'tệp:dòng:cột: MÃ lỗi|cảnh báo: thông báo'.\n(Validate YAML, schemas, cross-references, returns.)",
-         lambda p: (_plan_arg(p), _format_arg(p, choices=("text", "json", "github", "gitlab"))),
+         lambda p: _format_arg(_plan_arg(p), choices=("text", "json", "github", "gitlab")),
          reports_format=True)
 def _validate(args, out: Reporter) -> int:
     result = check_plan(args.plan)
     out.report(result.diagnostics)
-    if not result.ok:
+    plan = result.plan
+    if plan is None:
         message = f"{args.plan}: không hợp lệ — {result.errors} lỗi, {result.warnings} cảnh báo"
         raise CommandError(message if args.format == "text" else "")
-    plan = result.plan
     out.say(f"{args.plan}: hợp lệ — {len(plan.tasks)} nhiệm vụ trong {len(plan.appendices)} phụ lục, "
             f"{len(plan.registry.agencies)} cơ quan, {len(plan.registry.groups)} nhóm cơ quan, "
             f"{result.warnings} cảnh báo")
@@ -277,8 +279,7 @@ def _build(args, out: Reporter) -> int:
     from .render import PdfError, PublishError
 
     kept = f"thư mục {args.out} được giữ nguyên"
-    checked = _checked(args.plan, out, f"không dựng văn bản; {kept}")
-    plan = checked.plan
+    plan, checked = _checked(args.plan, out, f"không dựng văn bản; {kept}")
     options = BuildOptions(tuple(args.period) if args.period else None, args.as_of)
     try:
         options.periods(plan)
@@ -323,8 +324,8 @@ group("report", "báo cáo định kỳ của các cơ quan (periodic returns)",
          "vụ của cơ quan, câu trả lời để trống. Tệp đã có được cập nhật theo kế hoạch: thêm nhiệm vụ "
          "mới, đánh dấu removed: true nhiệm vụ đã bỏ; mọi câu trả lời và ghi chú được giữ nguyên. "
          "Kỳ phải đang mở (reporting.open).",
-         lambda p: (_plan_arg(p), p.add_argument("--period", required=True, metavar="KỲ",
-                                                 help="kỳ báo cáo, ví dụ 2025-H1 (period)")))
+         lambda p: _plan_arg(p).add_argument("--period", required=True, metavar="KỲ",
+                                             help="kỳ báo cáo, ví dụ 2025-H1 (period)"))
 def _report_init(args, out: Reporter) -> int:
     """The one command that runs on a plan whose returns have errors: bringing
     stale returns up to date (a task given to another agency: KH066, KH068)
@@ -351,7 +352,7 @@ def _report_init(args, out: Reporter) -> int:
         if f.action == "unchanged":
             out.say(f"{shown}: đã có, giữ nguyên")
             continue
-        target = Path(plan.source_dir) / f.path
+        target = Path(plan.source_dir or args.plan) / f.path
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(target, f.text.encode("utf-8"))
         if f.action == "new":
@@ -383,7 +384,7 @@ def _report_read_arguments(read: argparse.ArgumentParser) -> None:
 def _report_read(args, out: Reporter) -> int:
     from .report_read import read_reports, write_read_returns
 
-    plan = _checked(args.plan, out).plan
+    plan, _ = _checked(args.plan, out)
     try:
         results, problems = read_reports(plan, args.files, period_id=args.period, submitted=args.submitted)
     except ValueError as exc:  # an unknown --period
@@ -404,13 +405,13 @@ def _report_read(args, out: Reporter) -> int:
 
 @command("calendar", "xuất lịch hạn báo cáo và hạn nhiệm vụ .ics (deadline calendars)",
          "Ghi một tệp lịch .ics cho mỗi cơ quan có nhiệm vụ và một tệp cho văn phòng tổng hợp.",
-         lambda p: (_plan_arg(p), p.add_argument("-o", "--out", default="lich", metavar="THƯ_MỤC_RA",
-                                                 help="thư mục đầu ra, mặc định: lich (output directory)")))
+         lambda p: _plan_arg(p).add_argument("-o", "--out", default="lich", metavar="THƯ_MỤC_RA",
+                                             help="thư mục đầu ra, mặc định: lich (output directory)"))
 def _calendar(args, out: Reporter) -> int:
     from .build import SourceDateEpochError, publish_calendars
     from .render import PublishError
 
-    plan = _checked(args.plan, out).plan
+    plan, _ = _checked(args.plan, out)
     try:
         documents = publish_calendars(plan, args.out)
     except SourceDateEpochError as exc:
@@ -505,7 +506,7 @@ def _agency_choices(folder: str, out: Reporter):
         out.say(f"không có thư mục kế hoạch '{folder}': xuất lược đồ không kèm danh sách mã cơ quan")
         return None
     result = check_plan(folder)
-    if result.ok:
+    if result.plan is not None:
         return choices_from_plan(result.plan)
     choices, problems = choices_from_dir(folder)
     if choices is None:
@@ -610,7 +611,7 @@ def _templates_check(args, out: Reporter) -> int:
 
     text = reporter("text", out.quiet)  # the plan's own problems are not this report: text on stderr
     try:
-        plan = _checked(args.plan, text).plan
+        plan, _ = _checked(args.plan, text)
     except CommandError as exc:
         text.report(exc.diagnostics)
         raise CommandError(exc.message) from None
@@ -619,7 +620,7 @@ def _templates_check(args, out: Reporter) -> int:
         raise CommandError(f"không tìm thấy thư mục mẫu '{folder}'")
     contexts = sample_contexts(plan)
     # like the build: templates only from the plan's own repository (KH096)
-    problems = check_templates(folder, contexts, root=repository_root(Path(plan.source_dir)))
+    problems = check_templates(folder, contexts, root=repository_root(Path(plan.source_dir or args.plan)))
     out.report(problems)
     if has_errors(problems):
         return EXIT_INVALID
@@ -669,6 +670,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2
         return int(exc.code or 0)
     cmd = COMMANDS[args._command]
+    assert cmd.run is not None  # only commands with a handler set _command
     out = reporter(args.format if cmd.reports_format else "text", args.quiet)
     try:
         return cmd.run(args, out)

@@ -124,8 +124,9 @@ def check_plan(path: str | os.PathLike) -> CheckResult:
     model = plan
     returns: Mapping[str, tuple] = MappingProxyType({})
     if plan is not None:
-        found, problems = read_returns(plan, plan.source_dir)
-        diagnostics = sort(diagnostics + problems + check_placeholders(plan.source_dir))
+        folder = plan.source_dir or str(plan_dir(path))  # check_plan_files sets it
+        found, problems = read_returns(plan, folder)
+        diagnostics = sort(diagnostics + problems + check_placeholders(folder))
         if has_errors(diagnostics):
             plan = None
         else:
