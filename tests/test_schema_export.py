@@ -4,7 +4,6 @@ relative, so they resolve offline next to the schema file."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shutil
@@ -20,7 +19,7 @@ from referencing.jsonschema import DRAFT7
 import kehoach
 from kehoach.resources import schema_dir
 from kehoach.schema_export import (
-    COMMON, choices_from_dir, choices_from_plan, configure_parser, export_schemas, run, schema_texts,
+    COMMON, choices_from_dir, choices_from_plan, export_schemas, schema_texts,
 )
 
 from conftest import PLAN, replace_once
@@ -167,8 +166,13 @@ def test_choices_from_agencies_yaml_alone(plan_copy, plan):
     assert choices is None and [d.code for d in problems] == ["KH023"]
 
 
-def _args(*argv: str) -> argparse.Namespace:
-    return configure_parser(argparse.ArgumentParser()).parse_args(list(argv))
+def _args(*argv: str) -> list[str]:
+    return ["schema", *argv]
+
+
+def run(argv: list[str]) -> int:
+    from kehoach.cli import main
+    return main(argv)
 
 
 def test_run_with_a_plan(tmp_path, capsys):

@@ -8,13 +8,14 @@ job; nothing here knows XML: that is :mod:`kehoach.render`'s.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -30,7 +31,7 @@ from .documents import html_preview
 from .model import Plan
 from .periods import Period, open_periods, period, periods
 from .render.package import source_date_epoch
-from .returns import REPORTS_DIR, load_returns
+from .returns import REPORTS_DIR, Return, load_returns, read_returns
 from .render import RenderCheckError, convert_documents, publish
 from .render.engine import render_docx
 from .render.mend import add_footnotes, drop_empty_last_section
@@ -286,6 +287,24 @@ def render_plan(plan: Plan) -> bytes:
     return _run_here(plan, _plan_job(plan))
 
 
+#: the returns a build renders from: period id -> the returns of its folder
+Returns = Mapping[str, "tuple[Return, ...]"]
+
+
+def checked_returns(plan: Plan) -> Returns:
+    """Every return of the plan, read and checked once (see
+    :func:`kehoach.returns.read_returns`), for a build given a bare
+    :class:`Plan`; any error raises :class:`BuildError`.  A plan from
+    :func:`kehoach.load.check_plan` already carries them
+    (:attr:`~kehoach.load.CheckResult.returns`)."""
+    if not plan.source_dir:
+        return {}
+    returns, diagnostics = read_returns(plan, plan.source_dir)
+    if has_errors(diagnostics):
+        raise BuildError(diagnostics)
+    return returns
+
+
 def _plan_documents(plan: Plan, options: "BuildOptions") -> list:
     return [_Recipe(_plan_job, ()), Document(preview.PATH, preview.KIND, preview.markdown(plan).encode("utf-8"))]
 
@@ -331,6 +350,12 @@ def consolidation(plan: Plan, per: Period, as_of: dt.date) -> Optional[Consolida
     return consolidate(plan, per, returns, as_of)
 
 
+def _consolidation(plan: Plan, per: Period, as_of: dt.date, returns: Returns) -> Optional[Consolidation]:
+    """:func:`consolidation` from returns already read and checked."""
+    found = returns.get(per.id)
+    return None if found is None else consolidate(plan, per, found, as_of)
+
+
 def _consolidated_job(plan: Plan, c: Consolidation) -> _Job:
     return _job(plan, consolidated.path(c.period.id), consolidated.KIND, consolidated.TEMPLATE,
                 consolidated.context(plan, c), 2, period=c.period.id)
@@ -344,7 +369,7 @@ def render_consolidated(plan: Plan, c: Consolidation) -> bytes:
 def _consolidated(plan: Plan, options: "BuildOptions") -> list:
     out: list = []
     for per in options.periods(plan):
-        c = consolidation(plan, per, options.today())
+        c = _consolidation(plan, per, options.today(), options.checked_returns(plan))
         if c is None:
             continue
         out.append(_consolidated_job(plan, c))
@@ -359,7 +384,8 @@ def _dashboard(plan: Plan, options: "BuildOptions") -> list[Document]:
     """The status page: latest answers over every period that has returns; the
     returns of the last period built (else the last with returns) highlighted."""
     as_of = options.today()
-    found = [c for c in (consolidation(plan, per, as_of) for per in periods(plan)) if c is not None]
+    returns = options.checked_returns(plan)
+    found = [c for c in (_consolidation(plan, per, as_of, returns) for per in periods(plan)) if c is not None]
     chosen = [per.id for per in options.periods(plan)]
     current = next((c for c in reversed(found) if c.period.id in chosen), found[-1] if found else None)
     return [Document(dashboard.PATH, dashboard.KIND, dashboard.page(plan, found, current, as_of))]
@@ -414,6 +440,20 @@ class BuildOptions:
 
     period_ids: Optional[tuple[str, ...]] = None
     as_of: Optional[dt.date] = None
+    #: the returns to render from (:attr:`kehoach.load.CheckResult.returns`);
+    #: None: read and checked once by :meth:`with_returns` at the start of a build
+    returns: Optional[Returns] = field(default=None, compare=False, repr=False)
+
+    def with_returns(self, plan: Plan, returns: Optional[Returns] = None) -> "BuildOptions":
+        """These options with the returns a build renders from: ``returns``
+        when given, else those already set, else the plan's returns read and
+        checked now (:func:`checked_returns`; an error raises :class:`BuildError`)."""
+        if returns is None:
+            returns = self.returns if self.returns is not None else checked_returns(plan)
+        return dataclasses.replace(self, returns=returns)
+
+    def checked_returns(self, plan: Plan) -> Returns:
+        return self.returns if self.returns is not None else checked_returns(plan)
 
     def periods(self, plan: Plan) -> tuple[Period, ...]:
         if self.period_ids is None:
@@ -583,7 +623,8 @@ class _Renderer:
 
 def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
                      progress: Optional[Callable[[int, Document], None]] = None, *,
-                     jobs: Optional[int] = 1, previous: Optional[Previous] = None) -> list[Document]:
+                     jobs: Optional[int] = 1, previous: Optional[Previous] = None,
+                     returns: Optional[Returns] = None) -> list[Document]:
     """Every document of the plan, rendered in memory.
 
     ``progress(n, document)`` is called after each document, in order (a CLI
@@ -592,8 +633,10 @@ def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
     documents, and only where processes can be forked); the output is the same
     whatever ``jobs`` is.  ``previous(path, input_key)`` returns the bytes of
     an earlier build of the same document with the same input key, or None;
-    such documents are not rendered again."""
-    options = options or BuildOptions()
+    such documents are not rendered again.  ``returns``: the plan's returns
+    as :func:`kehoach.load.check_plan` read them (default: read here, once,
+    before anything is rendered; an error raises :class:`BuildError`)."""
+    options = (options or BuildOptions()).with_returns(plan, returns)
     renderer = _Renderer(plan, default_jobs() if jobs is None else max(1, jobs), previous)
     items: list = []      # Document, or None for the next result of the renderer
     out: list[Document] = []
@@ -681,7 +724,8 @@ def _pdfs(documents: list[Document], pdfa: bool = False,
 def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool | str = False,
           options: Optional[BuildOptions] = None,
           progress: Optional[Callable[[int, Document], None]] = None,
-          jobs: Optional[int] = None, force: bool = False) -> BuildResult:
+          jobs: Optional[int] = None, force: bool = False,
+          returns: Optional[Returns] = None) -> BuildResult:
     """Render every document and publish them into ``out_dir`` atomically.
 
     A failure at any point (a template error, LibreOffice missing when ``pdf``
@@ -694,6 +738,8 @@ def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool | str 
     one recorded in ``out_dir/manifest.json`` is taken from ``out_dir``
     instead of being rendered; ``force=True`` renders everything.  ``jobs``:
     see :func:`render_documents` (default: one process per core).
+    ``returns``: the returns of :attr:`kehoach.load.CheckResult.returns`;
+    when None they are read and checked here, once, before any rendering.
     """
     check_source_date_epoch()
     check_out_dir(plan, out_dir)
@@ -703,8 +749,7 @@ def build(plan: Plan, out_dir: str | os.PathLike = "output", *, pdf: bool | str 
     except OSError as exc:
         raise PublishError(f"Không tạo được thư mục chứa {out_dir}: {_os_message(exc)}.") from None
     with output_lock(out):
-        for per in (options or BuildOptions()).periods(plan):  # bad returns fail before any rendering
-            consolidation(plan, per, (options or BuildOptions()).today())
+        options = (options or BuildOptions()).with_returns(plan, returns)  # bad returns fail before any rendering
         previous = None if force else _previous_build(out)
         documents = render_documents(plan, options, progress, jobs=jobs, previous=previous)
         if pdf:

@@ -44,7 +44,7 @@ from .safety import inside
 __all__ = [
     "REPORTS_DIR", "SCHEMA_COMMENT", "STATUSES", "Figure", "Return", "Summary", "TaskReturn",
     "check_returns", "expected_agencies", "init_returns", "load_returns", "missing_agencies",
-    "write_returns",
+    "read_returns", "write_returns",
 ]
 
 #: Folder of the returns inside a plan directory.
@@ -373,18 +373,24 @@ def load_returns(
     return tuple(found), sort(out)
 
 
-def check_returns(
+def read_returns(
     plan: Plan, plan_dir: Union[str, os.PathLike], *, reports_dir: Union[str, os.PathLike, None] = None,
-) -> list[Diagnostic]:
-    """Every diagnostic of every period folder under ``<plan_dir>/reports``
-    (what ``kehoach validate`` would add); anything else in that folder is a KH069."""
+) -> tuple[dict[str, tuple[Return, ...]], list[Diagnostic]]:
+    """Read and check every period folder under ``<plan_dir>/reports``, once.
+
+    Returns ``(returns, diagnostics)``: period id → the returns of its folder
+    (:func:`load_returns`), for every period of the plan that has a folder,
+    and every diagnostic, sorted; anything else in the reports folder is a
+    KH069.  This is the returns stage of :func:`kehoach.load.check_plan`.
+    """
     root = _reports_folder(plan_dir, reports_dir)
     if not root.is_dir():
-        return []
+        return {}, []
     if reports_dir is None and not inside(root, plan_dir):
-        return [make(_display(root), 1, 1, "KH093",
-                     "thư mục báo cáo là liên kết tới chỗ nằm ngoài thư mục kế hoạch; kehoach không đọc thư mục đó")]
+        return {}, [make(_display(root), 1, 1, "KH093",
+                         "thư mục báo cáo là liên kết tới chỗ nằm ngoài thư mục kế hoạch; kehoach không đọc thư mục đó")]
     out: list[Diagnostic] = []
+    found: dict[str, tuple[Return, ...]] = {}
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
@@ -393,8 +399,20 @@ def check_returns(
         if problem:
             out.append(make(_display(entry), 1, 1, "KH069", f"'{entry.name}' bị bỏ qua: {problem}"))
             continue
-        out += load_returns(plan, plan_dir, entry.name, reports_dir=reports_dir)[1]
-    return sort(out)
+        returns, problems = load_returns(plan, plan_dir, entry.name, reports_dir=reports_dir)
+        out += problems
+        per_id = period(plan, entry.name).id
+        if (root / per_id).is_dir():  # the folder load_returns read (a period may be spelt two ways)
+            found[per_id] = returns
+    return found, sort(out)
+
+
+def check_returns(
+    plan: Plan, plan_dir: Union[str, os.PathLike], *, reports_dir: Union[str, os.PathLike, None] = None,
+) -> list[Diagnostic]:
+    """Every diagnostic of every period folder under ``<plan_dir>/reports``
+    (what :func:`kehoach.load.check_plan` adds); anything else in that folder is a KH069."""
+    return read_returns(plan, plan_dir, reports_dir=reports_dir)[1]
 
 
 # -- blank returns ------------------------------------------------------------------

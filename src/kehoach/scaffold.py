@@ -32,21 +32,19 @@ dates, filled from ``today`` so the new plan starts in the current year.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import re
 import secrets
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from ._version import __version__
 
-__all__ = ["LEVELS", "SOURCES", "Source", "configure_parser", "git_init", "new_plan_repo", "repo_files", "run",
+__all__ = ["LEVELS", "SOURCES", "Source", "git_init", "new_plan_repo", "repo_files",
            "scaffold_dir", "template_values"]
 
 #: level → how Vietnamese names it
@@ -305,39 +303,3 @@ def new_plan_repo(target: Path, level: str, *, today: Optional[dt.date] = None, 
     if git:
         git_init(target)
     return sorted(p for p in target.rglob("*") if p.is_file() and ".git" not in p.relative_to(target).parts)
-
-
-# -- command line: ``kehoach new`` ---------------------------------------------------
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Arguments of ``kehoach new`` (the caller creates the sub-parser)."""
-    parser.add_argument("target", metavar="THƯ_MỤC", help="thư mục của kho mới (chưa có hoặc đang trống)")
-    parser.add_argument("--level", required=True, choices=list(LEVELS),
-                        help="cấp ban hành: tinh (tỉnh), huyen (huyện), xa (xã)")
-    parser.add_argument("--source", choices=list(SOURCES), default="index",
-                        help="kho mới cài kehoach từ đâu: index, git hoặc wheel")
-    parser.add_argument("--from", dest="source_from", metavar="ĐỊA_CHỈ",
-                        help="địa chỉ kho gói, địa chỉ kho git hoặc đường dẫn tệp .whl")
-    parser.add_argument("--no-git", action="store_true", help="không khởi tạo kho git")
-    return parser
-
-
-def run(args: argparse.Namespace) -> int:
-    """``kehoach new THƯ_MỤC --level tinh|huyen|xa``; returns the exit code."""
-    target = Path(args.target)
-    try:
-        source = Source(getattr(args, "source", "index"), getattr(args, "source_from", None))
-        files = new_plan_repo(target, args.level, source=source, git=not getattr(args, "no_git", True))
-    except ValueError as exc:
-        sys.stderr.write(f"kehoach: {exc}\n")
-        return 1
-    print(f"{target}: đã tạo kho kế hoạch cấp {LEVELS[args.level]} ({len(files)} tệp)")
-    for path in files:
-        print(f"  {path.relative_to(target).as_posix()}")
-    print("Bước tiếp theo:\n"
-          f"  cd {target}\n"
-          "  đọc HUONG-DAN.md; thay các tên \"Mẫu\" và các chỗ ghi THAY trong plan/*.yaml\n"
-          "  kehoach validate && kehoach build -o output\n"
-          "  git config diff.docx.textconv \"kehoach docx2text\"")
-    return 0

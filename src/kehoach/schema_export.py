@@ -27,21 +27,19 @@ validation always uses its packaged schemas, never an exported copy.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
-from .diagnostics import Diagnostic, format_text, has_errors
+from .diagnostics import Diagnostic, has_errors
 from .model import Plan
 from .markdown import escape as _md
 from .resources import schema_dir
 
-__all__ = ["COMMON", "Choice", "choices_from_dir", "choices_from_plan", "configure_parser", "editor_schema",
-           "export_schemas", "run", "schema_texts", "stale_schemas"]
+__all__ = ["COMMON", "Choice", "choices_from_dir", "choices_from_plan", "editor_schema",
+           "export_schemas", "schema_texts", "stale_schemas"]
 
 COMMON = "common.schema.json"
 _REFRESH = ("Danh sách mã lấy từ agencies.yaml khi xuất lược đồ; sau khi sửa agencies.yaml, chạy lại "
@@ -364,79 +362,3 @@ def export_schemas(out_dir: Path, plan: Optional[Plan] = None, *,
             os.replace(tmp, path)
         written.append(path)
     return written
-
-
-# -- command line: ``kehoach schema`` ---------------------------------------------
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Arguments of ``kehoach schema`` (the caller creates the sub-parser);
-    the same names as the CLI's wiring, plus ``--plain``."""
-    parser.add_argument("--out", default="schemas", metavar="THƯ_MỤC_RA",
-                        help="thư mục ghi lược đồ, mặc định: schemas (output directory)")
-    parser.add_argument("--plan", default="plan", metavar="THƯ_MỤC",
-                        help="kế hoạch lấy danh mục cơ quan, mặc định: plan; bỏ qua nếu không có")
-    parser.add_argument("--plain", action="store_true",
-                        help="chỉ xuất lược đồ gốc, không kèm danh sách mã cơ quan (plain schemas)")
-    parser.add_argument("--check", action="store_true",
-                        help="không ghi gì, chỉ kiểm tra lược đồ trong THƯ_MỤC_RA đã cập nhật chưa; "
-                             "mã thoát 1 nếu đã cũ (check that the exported schemas are up to date)")
-    return parser
-
-
-def _choices_for(folder: str) -> tuple[Optional[list[Choice]], int]:
-    """(choices or None, exit code: 0 go on, 1 stop)."""
-    from .load import check_plan
-
-    if not Path(folder).is_dir():
-        print(f"không có thư mục kế hoạch '{folder}': xuất lược đồ không kèm danh sách mã cơ quan")
-        return None, 0
-    plan, diagnostics = check_plan(folder)
-    if plan is not None:
-        return choices_from_plan(plan), 0
-    choices, problems = choices_from_dir(folder)
-    if choices is None:
-        sys.stderr.write(format_text(problems))
-        sys.stderr.write(f"{folder}: danh mục cơ quan (agencies.yaml) còn lỗi; chưa xuất lược đồ\n")
-        return None, 1
-    sys.stderr.write(f"{folder}: kế hoạch còn lỗi (xem 'kehoach validate'); danh sách mã lấy từ agencies.yaml\n")
-    return choices, 0
-
-
-def run(args: argparse.Namespace) -> int:
-    """``kehoach schema [--out THƯ_MỤC_RA] [--plan THƯ_MỤC] [--plain] [--check]``; returns the exit code.
-
-    A plan with errors elsewhere still gives its agency list (from
-    agencies.yaml alone); an agencies.yaml with errors stops with exit 1 and
-    leaves the folder as it was.  ``--check`` writes nothing and exits 1 when
-    a schema in the folder is missing or differs from what would be written
-    (agencies added since the last export, a newer kehoach)."""
-    choices: Optional[list[Choice]] = None
-    if not getattr(args, "plain", False):
-        choices, code = _choices_for(getattr(args, "plan", None) or "plan")
-        if code:
-            return code
-    if getattr(args, "check", False):
-        stale = stale_schemas(Path(args.out), choices=choices or None)
-        for name in stale:
-            sys.stderr.write(f"{Path(args.out) / name}: lược đồ đã cũ hoặc bị thiếu so với danh mục cơ quan và "
-                             f"phiên bản kehoach hiện tại\n")
-        if stale:
-            plan_option = "" if (getattr(args, "plan", None) or "plan") == "plan" else f" --plan {args.plan}"
-            sys.stderr.write(f"kehoach: chạy 'kehoach schema --out {args.out}{plan_option}' để cập nhật lược đồ "
-                             f"rồi commit các tệp đó\n")
-            return 1
-        print(f"{args.out}: lược đồ đã cập nhật")
-        return 0
-    try:
-        written = export_schemas(Path(args.out), choices=choices or None)
-    except ValueError as exc:
-        sys.stderr.write(f"kehoach: {exc}\n")
-        return 1
-    except OSError as exc:
-        from .vi_messages import os_error
-        sys.stderr.write(f"kehoach: không ghi được lược đồ vào '{args.out}': {os_error(exc)}\n")
-        return 1
-    extra = f", kèm {len(choices)} mã cơ quan và nhóm cho gợi ý" if choices else ""
-    print(f"{args.out}: {len(written)} lược đồ{extra}")
-    return 0

@@ -6,8 +6,15 @@ A plan directory holds three files, each with its own schema:
                    recipients, signer, reporting rule
 ``agencies.yaml``  the registry of agencies and named groups
 ``tasks.yaml``     the Phụ lục (one or several; optional when the plan has none)
+``reports/``       the agencies' returns, one folder per period (optional)
 
-:func:`check_plan` returns every diagnostic; :func:`load_plan` returns the
+:func:`check_plan` is the one validation pipeline: every command of the CLI
+and every script goes through it, so they can never disagree on whether a
+plan is valid.  It reads each file once and runs, in order, the plan files'
+checks (:func:`check_plan_files`: YAML, schema, references, style, names,
+templates folder), the placeholder check (KH120) and the returns' checks
+(:mod:`kehoach.returns`), and gives one :class:`CheckResult` holding the
+model, every diagnostic and the returns read.  :func:`load_plan` returns the
 model or raises :class:`~kehoach.diagnostics.PlanError` carrying them all.
 """
 
@@ -18,7 +25,7 @@ import datetime as dt
 import os
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional
 
 from .. import vn
 from ..diagnostics import Diagnostic, PlanError, has_errors, make, sort
@@ -34,12 +41,15 @@ from .refs import check_references
 from .schema import validate
 from .yamlread import YamlDoc, as_number, read_yaml
 
+if TYPE_CHECKING:
+    from ..returns import Return
+
 #: kind -> file name inside a plan directory
 PLAN_FILES = {"plan": "plan.yaml", "agencies": "agencies.yaml", "tasks": "tasks.yaml"}
 #: a plan without any appendix (tasks, if any, written in the body) has no tasks.yaml
 OPTIONAL_FILES = frozenset({"tasks"})
 
-__all__ = ["PLAN_FILES", "check_plan", "load_plan", "plan_dir"]
+__all__ = ["PLAN_FILES", "CheckResult", "check_plan", "check_plan_files", "load_plan", "plan_dir"]
 
 
 def plan_dir(path: str | os.PathLike) -> Path:
@@ -56,8 +66,77 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def check_plan(path: str | os.PathLike) -> tuple[Optional[Plan], list[Diagnostic]]:
-    """Load and check a plan directory.
+@dataclasses.dataclass(frozen=True)
+class CheckResult:
+    """What :func:`check_plan` found in a plan directory.
+
+    ``plan``: the model, or None when any diagnostic is an error (a plan
+    whose returns have errors is not valid either: it cannot be built).
+    ``diagnostics``: every problem of every file, sorted by file, line and
+    column.  ``returns``: period id → the returns read from
+    ``reports/<period>/`` (only periods that have a folder; empty when the
+    plan is invalid), so a build renders from what was checked instead of
+    reading the files again.  ``model``: the plan built from its three files
+    whenever they are sound, even when a return has errors — what
+    ``kehoach report init`` needs to bring stale returns up to date.
+
+    It unpacks like the pair older scripts expect:
+    ``plan, diagnostics = check_plan("plan")``.
+    """
+
+    plan: Optional[Plan]
+    diagnostics: list[Diagnostic]
+    returns: Mapping[str, "tuple[Return, ...]"] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    model: Optional[Plan] = dataclasses.field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """No error (warnings allowed): the plan can be built."""
+        return self.plan is not None
+
+    @property
+    def errors(self) -> int:
+        return sum(d.is_error for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.diagnostics) - self.errors
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.plan, self.diagnostics))
+
+    def __len__(self) -> int:
+        return 2
+
+    def __getitem__(self, index: int) -> Any:
+        return (self.plan, self.diagnostics)[index]
+
+
+def check_plan(path: str | os.PathLike) -> CheckResult:
+    """Check a plan directory (or its ``plan.yaml``) completely: the plan
+    files, the placeholders left from ``kehoach new`` and the returns under
+    ``reports/``.  Each file is read once.  See :class:`CheckResult`."""
+    # Imported here: kehoach.returns is built on this package's readers.
+    from ..placeholders import check_placeholders
+    from ..returns import read_returns
+
+    plan, diagnostics = check_plan_files(path)
+    model = plan
+    returns: Mapping[str, tuple] = MappingProxyType({})
+    if plan is not None:
+        folder = plan.source_dir or str(plan_dir(path))  # check_plan_files sets it
+        found, problems = read_returns(plan, folder)
+        diagnostics = sort(diagnostics + problems + check_placeholders(folder))
+        if has_errors(diagnostics):
+            plan = None
+        else:
+            returns = MappingProxyType(found)
+    return CheckResult(plan, diagnostics, returns, model)
+
+
+def check_plan_files(path: str | os.PathLike) -> tuple[Optional[Plan], list[Diagnostic]]:
+    """Load and check the three plan files only (no returns, no placeholders);
+    the first stage of :func:`check_plan`.
 
     Returns ``(plan, diagnostics)``; ``plan`` is None when any diagnostic is an
     error.  Diagnostics are sorted by file, line and column.
