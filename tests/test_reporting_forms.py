@@ -218,3 +218,20 @@ def test_schedule_errors_are_positioned(tmp_path, reporting, code, words):
     found = [d for d in diagnostics if d.code == code]
     assert plan is None and found, [str(d) for d in diagnostics]
     assert words in found[0].message and found[0].path.endswith("plan.yaml") and found[0].line > 1
+
+
+@pytest.mark.parametrize("name, ident", [("quarterly", "2026-Q1"), ("monthly-next", "2026-01"),
+                                         ("daily", "2026-07-01T0700"), ("once", "so-ket")])
+def test_returns_of_every_period_kind_load_back(tmp_path, name, ident):
+    """`report init` writes blank returns for the open period of every kind, and
+    the one validation pipeline reads them back without a diagnostic."""
+    from kehoach.returns import init_returns, write_returns
+    folder = write_form(tmp_path / "plan", FORMS[name])
+    plan, _ = kehoach.check_plan(folder)
+    files = init_returns(plan, ident)
+    assert files and all(path.startswith(f"reports/{ident}/") for path in files)
+    write_returns(folder, files)
+    result = kehoach.check_plan(folder)
+    assert result.plan is not None and [str(d) for d in result.diagnostics if d.code != "KH098"] == []
+    assert list(result.returns) == [ident]
+    assert {r.period_id for r in result.returns[ident]} == {ident} and len(result.returns[ident]) == len(files)

@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "KINDS", "PERIODIC", "Period", "make_period", "month_day_problem", "open_periods", "parse_month_day",
-    "parse_period_id", "period", "period_id", "period_label", "period_ids", "period_problem", "periods", "schedule",
+    "parse_period_id", "period", "period_id", "period_label", "plan_period_problem", "period_ids", "period_problem", "periods", "schedule",
 ]
 
 #: Kinds that make periods, in the order periods ending on the same day are listed.
@@ -409,6 +409,11 @@ def period_problem(text: object, kinds_or_rule: Union[ReportingRule, Iterable[st
     return f"kỳ báo cáo '{shown}' không có trong kế hoạch{_suggest(shown, ids)}"
 
 
+def plan_period_problem(plan: "Plan", ident: object) -> Optional[str]:
+    """:func:`period_problem` against the plan's own rule, years and date."""
+    return period_problem(ident, plan.reporting, (plan.start_year, plan.end_year), plan.document.reference_date)
+
+
 def periods(plan: "Plan") -> tuple[Period, ...]:
     """Every period of the plan, by end date (2025-H1, 2025, 2026-H1, …); none
     whose deadline falls before the plan's date."""
@@ -428,8 +433,7 @@ def period(plan: "Plan", ident: Union[str, int]) -> Period:
     for p in periods(plan):
         if p.id == shown:
             return p
-    raise ValueError(period_problem(ident, plan.reporting, (plan.start_year, plan.end_year),
-                                    plan.document.reference_date)
+    raise ValueError(plan_period_problem(plan, ident)
                      or f"kỳ báo cáo '{shown}' không có trong kế hoạch")
 
 

@@ -37,7 +37,7 @@ from .load import _display
 from .load.schema import suggest, validate
 from .load.yamlread import YamlDoc, read_yaml
 from .model import Plan
-from .periods import Period, period, period_problem
+from .periods import Period, period, plan_period_problem
 from .vi_messages import os_error as _os_error
 from .safety import inside
 
@@ -243,7 +243,7 @@ def _check(plan: Plan, doc: YamlDoc, stem: str, folder_period: str) -> list[Diag
 
     period_value = data.get("period")
     if isinstance(period_value, (str, int)) and not isinstance(period_value, bool):
-        problem = period_problem(period_value, plan.reporting.periods, (plan.start_year, plan.end_year))
+        problem = plan_period_problem(plan, period_value)
         if problem:
             add(("period",), "KH062", problem)
         elif str(period_value) != folder_period:
@@ -394,7 +394,7 @@ def read_returns(
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
-        problem = period_problem(entry.name, plan.reporting.periods, (plan.start_year, plan.end_year)) \
+        problem = plan_period_problem(plan, entry.name) \
             if entry.is_dir() else "không phải thư mục của một kỳ báo cáo"
         if problem:
             out.append(make(_display(entry), 1, 1, "KH069", f"'{entry.name}' bị bỏ qua: {problem}"))
@@ -510,7 +510,7 @@ def period_open_problems(plan: Plan, period_id: Union[str, int]) -> list[Diagnos
     plan_yaml = Path(plan.source_dir or ".") / "plan.yaml"
     doc, _ = read_yaml(plan_yaml, _display(plan_yaml))
     line, col = doc.where(("reporting", "open"))
-    problem = period_problem(period_id, plan.reporting.periods, (plan.start_year, plan.end_year))
+    problem = plan_period_problem(plan, period_id)
     opened = ", ".join(f"'{p}'" for p in plan.reporting.open) or "không có kỳ nào"
     if problem:
         message = f"không mở được kỳ '{period_id}': {problem}"
