@@ -60,6 +60,8 @@ def validate_output(capsys: pytest.CaptureFixture[str]) -> list[str]:
 
 
 def test_readme_script(plan_dir: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"```python\n{README_SCRIPT}```" in readme, "README's Library API script differs from README_SCRIPT"
     script = plan_dir.parent / "script.py"
     script.write_text(README_SCRIPT, encoding="utf-8")
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=plan_dir.parent,
