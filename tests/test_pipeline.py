@@ -139,7 +139,7 @@ def test_check_result_keeps_the_old_pair(plan):
 
 
 def test_each_return_is_read_once(plan, monkeypatch):
-    import kehoach.returns as returns_module
+    import kehoach.returns.load as returns_module  # where the loader looks read_yaml up
     reads: list[str] = []
     real = returns_module.read_yaml
 

@@ -410,7 +410,7 @@ def write_read_returns(plan: Plan, reports: Iterable[ReadReport]) -> list[Writte
     the file already had that the report does not answer: a cell or a section
     left empty in Word never erases what the return says."""
     from .render.publish import atomic_write_bytes
-    from .returns_yaml import apply_answers, refresh_return
+    from .returns.yaml_roundtrip import apply_answers, refresh_return
 
     root = Path(plan.source_dir or ".")
     blanks: dict[str, dict[str, str]] = {}

@@ -22,8 +22,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from .model import Plan
-from .periods import Period
+from ..model import Plan
+from .model import TASK_KEYS
+from .rule import _agency_tasks
+from .write import _one_line
 
 __all__ = ["apply_answers", "dump", "load", "refresh_return"]
 
@@ -50,7 +52,6 @@ def dump(data: Any) -> str:
 
 
 def _blank_task(task_id: str) -> CommentedMap:
-    from .returns import TASK_KEYS
     item = CommentedMap()
     item["task"] = DoubleQuotedScalarString(task_id)
     for key in TASK_KEYS:
@@ -67,8 +68,6 @@ def refresh_return(plan: Plan, agency_id: str, text: str) -> tuple[str, list[str
     unchanged, byte for byte, when both lists are empty.  Raises ValueError
     (Vietnamese) when the file has no ``tasks`` list to update.
     """
-    from .returns import _agency_tasks, _one_line
-
     data = load(text)
     tasks = data.get("tasks") if isinstance(data, CommentedMap) else None
     if not isinstance(tasks, CommentedSeq):
