@@ -1,4 +1,4 @@
-"""Comparing two loaded plans: :func:`diff_plans` turns two :class:`~kehoach.model.Plan` into a :class:`.PlanDiff`.
+"""Comparing two loaded plans: :func:`diff_plans` gives their :class:`~kehoach.diff.model.PlanDiff`.
 
 Matching tasks
 --------------
@@ -20,12 +20,14 @@ was moved.  Agency names in the output come from the side where the
 reference exists: the old lead's name from the old registry, the new lead's
 from the new one.
 
+Body paragraphs are identified by section numeral and number (``II.1.2``) or,
+when not numbered, by position under their parent (``I/2``: second paragraph
+of part I; ``III.2/1``); their ``label`` says it in Vietnamese ("Mục II.1.2",
+"Phần I, đoạn 2").  Sibling paragraphs are aligned by content first, so
+inserting one does not report every following one as changed.
+
 Not compared: ``style``, ``templates``, ``letters``, agencies' ``note``,
 the appendix ``note`` and ``illustrative`` flag, the registry's ``as_of``.
-
-Names and dates are kept as data (agency references with the name their
-side's registry gives, ISO dates, the words of a changed text); wording them
-is the renderers' job.
 """
 
 from __future__ import annotations

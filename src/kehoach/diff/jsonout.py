@@ -1,6 +1,6 @@
 """The diff as JSON data: :func:`to_json` gives the stable ``kehoach-diff`` structure.
 
-The JSON structure (:func:`to_json`), version 2 (version 1 had one lead
+Version 2 (version 1 had one lead
 agency per task: ``lead`` was an agency reference, it is now a list)::
 
     {
@@ -30,7 +30,8 @@ members, reporters, periods, open periods).  An agency reference is ``{"id", "na
 a task group ``{"id", "numeral", "title"}``, a task (``task_added``,
 ``task_removed``) ``{"id", "group", "content", "lead", "support", "timeline",
 "output"}``, a body paragraph ``{"title", "text", "children"}``; dates are ISO
-strings.  The kinds, by list:
+strings.  The kinds of change in each list, and their fields, are listed in
+:mod:`kehoach.diff.model`.
 """
 
 from __future__ import annotations

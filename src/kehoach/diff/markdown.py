@@ -1,13 +1,12 @@
 """The diff in Vietnamese Markdown for a pull-request comment: :func:`to_markdown`.
 
-Markdown (:func:`to_markdown`): one bullet per change, agency names instead of
-ids, deleted words ``~~struck~~`` and inserted words ``**bold**``; unchanged
-runs longer than :data:`CONTEXT_WORDS` words around a change are shortened
-with "…" (the JSON keeps every word), added or removed body paragraphs to
-:data:`EXCERPT_WORDS` words.  User text is escaped (``\\ ` * _ ~ [ ] < > | $``,
-entity-like ``&``, and ``#``, ``>``, ``-``, ``1.`` where a name opens a bullet).
-Removed items are located with the old plan's numbering, all others with the
-new plan's.
+One bullet per change, agency names instead of ids, deleted words
+``~~struck~~`` and inserted words ``**bold**``; unchanged runs longer than
+:data:`CONTEXT_WORDS` words around a change are shortened with "…" (the JSON
+keeps every word), added or removed body paragraphs to :data:`EXCERPT_WORDS`
+words.  User text is escaped (``\\ ` * _ ~ [ ] < > | $``, entity-like ``&``,
+and ``#``, ``>``, ``-``, ``1.`` where a name opens a bullet).  Removed items
+are located with the old plan's numbering, all others with the new plan's.
 """
 
 from __future__ import annotations

@@ -3,18 +3,18 @@
 Plain frozen dataclasses, no behaviour beyond counting: :mod:`.compare` fills
 them, :mod:`.markdown` and :mod:`.jsonout` render them.
 
-A :class:`Change` has nine fields (the JSON's nine keys).  ``id`` names what changed (task id —
-the new one when the task still exists —, agency or group id, ``document``,
-``issuer``, ``signer``, ``recipients``, a body locator, ``reporting``);
-``label`` says it in Vietnamese ("Nhiệm vụ 3.2", "Mục II.1.2", the agency's
-name) or is null where the Markdown words it itself.  ``words`` is the word-level diff
-(``[["equal", "…"], ["delete", "…"], ["insert", "…"]]``) for text fields and
-null otherwise; ``added``/``removed`` are filled for list fields (leads, coordinators,
-members, reporters, periods, open periods).  An agency reference is ``{"id", "name"}``,
-a task group ``{"id", "numeral", "title"}``, a task (``task_added``,
-``task_removed``) ``{"id", "group", "content", "lead", "support", "timeline",
-"output"}``, a body paragraph ``{"title", "text", "children"}``; dates are ISO
-strings.  The kinds, by list:
+A :class:`Change` says what changed (``kind``, below) and where (``id``: the
+task id — the new one when the task still exists —, an agency or group id,
+``document``, ``issuer``, ``signer``, ``recipients``, a body locator,
+``reporting``), which ``field``, its ``old`` and ``new`` values, the
+word-level diff of a text field (``words``), the members ``added`` and
+``removed`` of a list field (leads, coordinators, members, reporters,
+periods, open periods), and a Vietnamese ``label`` ("Nhiệm vụ 3.2", "Mục
+II.1.2", the agency's name), or None where the Markdown words it itself.
+Values are agency references (:class:`AgencyRef`), task groups
+(:class:`GroupRef`), whole tasks (:class:`TaskInfo`, for ``task_added`` and
+``task_removed``), body paragraphs (:class:`BlockInfo`), texts, tuples and ISO
+date strings.  The kinds, by area (:attr:`PlanDiff.AREAS`):
 
 ``tasks``      ``task_group_added`` / ``task_group_removed`` / ``task_group_renamed``
                (field ``title``); ``task_added``, ``task_removed``,
@@ -40,12 +40,6 @@ strings.  The kinds, by list:
 ``reporting``  ``reporting_changed`` (``periods``, ``reporters``, ``to``, ``via``,
                ``consolidated_to``, ``cutoff.<kind>``, ``due.<kind>``,
                ``consolidated_due.<kind>``, ``open``)
-
-Body paragraphs are identified by section numeral and number (``II.1.2``) or,
-when not numbered, by position under their parent (``I/2``: second paragraph
-of part I; ``III.2/1``); their ``label`` says it in Vietnamese ("Mục II.1.2",
-"Phần I, đoạn 2").  Sibling paragraphs are aligned by content first, so
-inserting one does not report every following one as changed.
 """
 
 from __future__ import annotations
