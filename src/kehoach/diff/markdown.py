@@ -122,8 +122,12 @@ def _from_to(change: Change, show: Callable[[Any], str] = _plain) -> str:
     return f"từ {show(change.old)} thành {show(change.new)}"
 
 
-def _doc_number(number: Optional[int]) -> str:
-    return "(chưa cấp số)" if number is None else f"{number:02d}"
+def _doc_number(number: Optional[int | str]) -> str:
+    """As the document prints it (:func:`kehoach.vn.document_number`): ``5`` → ``05``, a string such as
+    ``"0124"`` (the register's leading zeros) as written."""
+    if number is None:
+        return "(chưa cấp số)"
+    return _md(number) if isinstance(number, str) else f"{number:02d}"
 
 
 def _doc_date(value: str) -> str:
