@@ -12,15 +12,22 @@ every agency's result, figures and notes, the lead first.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Iterator
 
 from .. import markdown as markdown_text, vn
-from ..consolidate import NO_ANSWER, STATES, STATUS_WORDS, AgencyStanding, Answer, Consolidation, TaskResult
+from ..consolidate import (NO_ANSWER, STATES, STATUS_WORDS, AgencyStanding, Answer, Consolidation, TaskResult,
+                           consolidate)
 from ..model import Plan
+from ..periods import open_periods, periods
 from ..returns import SUMMARY_KEYS
 from ..templating.profile import DEFAULT, StyleProfile
 from ..templating.tables import Column
 from ..vn import short_date
 from .common import header_context, period_context, reference, signer_context
+from .kind import Content, Document, Selection, Target, TemplateKind
+
+if TYPE_CHECKING:
+    from .env import RenderEnv
 
 KIND = "consolidated-report"
 TEMPLATE = "consolidated.docx"
@@ -430,3 +437,44 @@ def template(profile: StyleProfile = DEFAULT) -> bytes:
     column_table(document, p.landscape_text_width_mm, CONSOLIDATED_APPENDIX_COLUMNS,
                   "{%tr for row in rows %}", group=("{{ row.stt }}", "{{ row.title }}"))
     return end_document(document)
+
+
+# -- the kind: one consolidated report per period chosen that has returns -------------------------
+
+
+def _targets(plan: Plan, env: "RenderEnv", selection: Selection) -> Iterator[Target]:
+    for per in selection.periods:
+        c = selection.consolidation(plan, per, env.as_of)
+        if c is not None:
+            yield Target(period=per, consolidation=c)
+
+
+def _path(plan: Plan, target: Target) -> str:
+    return path(target.per.id)
+
+
+def _consolidation(target: Target) -> Consolidation:
+    if target.consolidation is None:
+        raise ValueError("a consolidated report needs its consolidation")
+    return target.consolidation
+
+
+def _content(plan: Plan, env: "RenderEnv", target: Target) -> Content:
+    return Content(context(plan, _consolidation(target)))
+
+
+def _extras(plan: Plan, env: "RenderEnv", target: Target) -> tuple[Document, ...]:
+    """The same consolidation in Markdown (for the office and PR review) and JSON (for tools)."""
+    c, per = _consolidation(target), target.per.id
+    return (Document(path(per, "md"), KIND, markdown(plan, c).encode("utf-8"), period=per),
+            Document(path(per, "json"), KIND, summary_json(plan, c), period=per))
+
+
+def _sample(plan: Plan) -> Target:
+    per = (open_periods(plan) or periods(plan))[0]
+    return Target(period=per, consolidation=consolidate(plan, per, (), per.due))
+
+
+#: the báo cáo tổng hợp of a period (two sections), with its Markdown and JSON beside it
+DOCUMENT_KIND = TemplateKind(KIND, TEMPLATE, "Báo cáo tổng hợp kết quả thực hiện {kind} {subject}", 2,
+                             _targets, _path, _content, _sample, template, _extras, eager=True)

@@ -10,13 +10,19 @@ in ``templates/letter.docx``; this module supplies only data.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import vn
 from ..inline import plain
 from ..model import Plan, Task
 from ..periods import periods
 from ..templating.profile import DEFAULT, StyleProfile
 from .common import header_context, reference, signer_context
+from .kind import Content, Selection, Target, TemplateKind
 from .schedule import schedule_lines
+
+if TYPE_CHECKING:
+    from .env import RenderEnv
 
 KIND = "letter"
 TEMPLATE = "letter.docx"
@@ -253,3 +259,27 @@ def template(profile: StyleProfile = DEFAULT) -> bytes:
         ("KH Nơi nhận dòng", "- Lưu: VT, {{ unit }}."),
     ], signer(p))
     return end_document(document)
+
+
+# -- the kind: one letter per agency --------------------------------------------------------------
+
+
+def _targets(plan: Plan, env: "RenderEnv", selection: Selection) -> list[Target]:
+    return [Target(agency=a) for a in agencies(plan)]
+
+
+def _path(plan: Plan, target: Target) -> str:
+    return path(target.agency_id)
+
+
+def _content(plan: Plan, env: "RenderEnv", target: Target) -> Content:
+    return Content(context(plan, target.agency_id))
+
+
+def _sample(plan: Plan) -> Target:
+    return Target(agency=plan.agencies_with_tasks()[0])
+
+
+#: the công văn to each agency the plan involves (one section)
+DOCUMENT_KIND = TemplateKind(KIND, TEMPLATE, "Công văn gửi {agency} về thực hiện {kind} {subject}", 1,
+                             _targets, _path, _content, _sample, template)

@@ -9,13 +9,19 @@ since each appendix declares its own columns, groups and header rows.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import vn
 from ..model import Appendix, Block, Column, Plan, RecordFormat, Task, TaskGroup
 from ..templating.profile import DEFAULT, StyleProfile
 from ..inline import Footnote, Run, parse, plain
-from ..templating.body import Paragraph, body_xml
+from ..templating.body import Paragraph, body_xml, footnotes_part
 from ..templating.tables import AppendixSpec, Cell, Row, TableSpec, appendices_xml
 from .common import header_context, recipient_lines, reference, signer_context, title_line
+from .kind import Content, Selection, Target, TemplateKind
+
+if TYPE_CHECKING:
+    from .env import RenderEnv
 
 KIND = "plan"
 TEMPLATE = "plan.docx"
@@ -309,6 +315,7 @@ def context_and_footnotes(plan: Plan, profile: StyleProfile = DEFAULT) -> tuple[
     }, notes
 
 
+
 # -- the default template plan.docx: Kế hoạch (Mẫu 1.4) + Phụ lục (Mẫu 2.1) ----------------------------------
 # Its tags are the keys of context() above: change both together.
 
@@ -347,3 +354,28 @@ def template(profile: StyleProfile = DEFAULT) -> bytes:
     appendix_section(document, p)
     para(document, "KH Nội dung", "{{p appendices_xml }}")
     return end_document(document)
+
+
+# -- the kind: one plan document ------------------------------------------------------------------
+
+
+def _targets(plan: Plan, env: "RenderEnv", selection: Selection) -> tuple[Target, ...]:
+    return (Target(),)
+
+
+def _path(plan: Plan, target: Target) -> str:
+    return f"{plan.id}.docx"
+
+
+def _content(plan: Plan, env: "RenderEnv", target: Target) -> Content:
+    context, notes = context_and_footnotes(plan, env.profile)
+    notes_part = footnotes_part(notes, int(round(env.profile.footnote_size * 2))) if notes else None
+    return Content(context, notes_part, drop_last_section=not plan.appendices)
+
+
+def _sample(plan: Plan) -> Target:
+    return Target()
+
+
+#: the Kế hoạch with its Phụ lục (two sections; the second dropped when the plan has no appendix)
+DOCUMENT_KIND = TemplateKind(KIND, TEMPLATE, "{kind} {subject}", 2, _targets, _path, _content, _sample, template)

@@ -10,14 +10,20 @@ own and its groups') are quoted under mục I.2, each with room for its result.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import vn
 from ..model import Plan
-from ..periods import Period
+from ..periods import Period, open_periods, periods
 from ..templating.profile import DEFAULT, StyleProfile
 from ..templating.tables import Column
 from .common import period_context, reference, title_line
 from .consolidated import leads_text
+from .kind import Content, Selection, Target, TemplateKind
 from .letter import duty_blocks
+
+if TYPE_CHECKING:
+    from .env import RenderEnv
 
 KIND = "report-template"
 TEMPLATE = "report.docx"
@@ -201,3 +207,28 @@ def template(profile: StyleProfile = DEFAULT) -> bytes:
     para(document, "KH Hướng dẫn", REPORT_TABLE_GUIDE)
     column_table(document, p.landscape_text_width_mm, REPORT_APPENDIX_COLUMNS, "{%tr for r in rows %}")
     return end_document(document)
+
+
+# -- the kind: one blank report per period chosen and agency that owes it -------------------------
+
+
+def _targets(plan: Plan, env: "RenderEnv", selection: Selection) -> list[Target]:
+    return [Target(a, per) for per in selection.periods for a in agencies(plan, per)]
+
+
+def _path(plan: Plan, target: Target) -> str:
+    return path(target.per.id, target.agency_id)
+
+
+def _content(plan: Plan, env: "RenderEnv", target: Target) -> Content:
+    return Content(context(plan, target.per, target.agency_id))
+
+
+def _sample(plan: Plan) -> Target:
+    per = (open_periods(plan) or periods(plan))[0]
+    return Target(next(iter(agencies(plan, per)), plan.agencies_with_tasks()[0]), per)
+
+
+#: the báo cáo each agency fills in for a period (two sections: the report, its Phụ lục)
+DOCUMENT_KIND = TemplateKind(KIND, TEMPLATE, "Mẫu báo cáo của {agency}: kết quả thực hiện {kind} {subject}", 2,
+                             _targets, _path, _content, _sample, template)

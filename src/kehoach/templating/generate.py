@@ -49,13 +49,11 @@ workflow templates add :data:`WORKFLOW_STYLE_NAMES` (Kính gửi, the công văn
 "V/v" line, guidance placeholders in italics).
 """
 
-
 from __future__ import annotations
-
-from typing import Callable
 
 from ..documents import consolidated, letter, plan, report
 from ..documents.consolidated import CONSOLIDATED_AGENCY_COLUMNS, CONSOLIDATED_APPENDIX_COLUMNS
+from ..documents.registry import TEMPLATE_KINDS
 from ..documents.report import REPORT_APPENDIX_COLUMNS, REPORT_TABLE_GUIDE
 from ..render.package import normalize_docx
 from .profile import DEFAULT, StyleProfile
@@ -78,16 +76,11 @@ build_letter_template = letter.template
 build_report_template = report.template
 build_consolidated_template = consolidated.template
 
-_BUILDERS: dict[str, Callable[[StyleProfile], bytes]] = {
-    plan.TEMPLATE: plan.template,
-    letter.TEMPLATE: letter.template,
-    report.TEMPLATE: report.template,
-    consolidated.TEMPLATE: consolidated.template,
-}
 #: File names of the default templates, in the order they are generated.
-TEMPLATE_NAMES: tuple[str, ...] = tuple(_BUILDERS)
+TEMPLATE_NAMES: tuple[str, ...] = tuple(k.template for k in TEMPLATE_KINDS)
 
 
 def generate_templates(profile: StyleProfile = DEFAULT) -> dict[str, bytes]:
-    """Every default template, by file name, as deterministic bytes."""
-    return {name: normalize_docx(build(profile), epoch=TEMPLATE_EPOCH) for name, build in _BUILDERS.items()}
+    """Every default template, by file name, as deterministic bytes: each
+    template kind's ``default`` drawing (:mod:`kehoach.documents.registry`)."""
+    return {k.template: normalize_docx(k.default(profile), epoch=TEMPLATE_EPOCH) for k in TEMPLATE_KINDS}
