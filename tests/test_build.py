@@ -17,6 +17,7 @@ import pytest
 
 import kehoach
 from kehoach.build import build, render_plan
+from kehoach.documents.kind import FileKind
 from kehoach.render import publish as _publish_fn  # noqa: F401  (the function)
 
 from conftest import PLAN, replace_once
@@ -101,10 +102,10 @@ def test_failure_midway_leaves_output_untouched(tmp_path, monkeypatch):
     build(plan, out)
     before = tree(out)
 
-    def explode(plan, options):
+    def explode(plan, env, selection):
         raise RuntimeError("injected failure after the plan document was rendered")
 
-    monkeypatch.setattr(build_module, "BUILDERS", [*build_module.BUILDERS, explode])
+    monkeypatch.setattr(build_module, "KINDS", [*build_module.KINDS, FileKind("explode", explode)])
     with pytest.raises(RuntimeError):
         build(plan, out)
     assert tree(out) == before

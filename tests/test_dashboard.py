@@ -67,8 +67,9 @@ def test_page_is_self_contained_and_reproducible(built, tmp_path):
     assert not re.search(r'<(script|link|img|iframe)[^>]+(src|href)=', text)
     assert "@import" not in text and "url(" not in text
     assert [u for u in re.findall(r"https?://[^\s\"'<>]+", text) if u != "http://www.w3.org/2000/svg"] == []
-    from kehoach.build import BUILDERS
-    (again,) = BUILDERS[-1](kehoach.load_plan(plan.source_dir), BuildOptions(as_of=AFTER))
+    from kehoach.build import documents_of
+    from kehoach.documents import dashboard
+    (again,) = documents_of(dashboard.DOCUMENT_KIND, kehoach.load_plan(plan.source_dir), BuildOptions(as_of=AFTER))
     assert again.path == "dashboard/index.html" and again.data == page.read_bytes()
 
 

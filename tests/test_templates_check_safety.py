@@ -95,7 +95,7 @@ def test_device_is_refused(repo, contexts):
 
 
 def test_oversized_template_is_refused(repo, contexts, monkeypatch):
-    monkeypatch.setattr(importlib.import_module("kehoach.build"), "MAX_TEMPLATE_BYTES", 1000)
+    monkeypatch.setattr(importlib.import_module("kehoach.documents.env"), "MAX_TEMPLATE_BYTES", 1000)
     diags = check_templates(repo / "templates", contexts)
     assert sorted(Path(d.path).name for d in diags) == sorted(contexts)
     assert {d.code for d in diags} == {"KH093"} and "vượt giới hạn" in diags[0].message

@@ -1,81 +1,56 @@
-"""Build orchestration: which documents, from which templates, into which folder.
+"""Build orchestration: render every document kind, publish the result.
 
 :func:`render_documents` renders every document of a plan in memory;
 :func:`build` publishes them (and optional PDFs) atomically with a
-``manifest.json``.  Nothing here formats text: that is the document modules'
-job; nothing here knows XML: that is :mod:`kehoach.render`'s.
+``manifest.json``.  This module knows no document kind by name: it renders
+whatever :data:`kehoach.documents.registry.KINDS` lists, each kind saying
+what it needs from the plan, its template, its context and its paths
+(:mod:`kehoach.documents.kind`).  The render environment (clock, templates,
+style: :class:`~kehoach.documents.env.RenderEnv`) is built once, here, and
+passed down.  Nothing here formats text: that is the document modules' job;
+nothing here knows XML: that is :mod:`kehoach.render`'s.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 if TYPE_CHECKING:
     import concurrent.futures
 
 from ._version import __version__
-from .diagnostics import Diagnostic, PlanError, make
-from .inline import plain
+from .clock import Clock, check_source_date_epoch
+# names that lived here before the clock, the render environment and the kinds had their own modules
+from .clock import MAX_EPOCH as MAX_EPOCH, SourceDateEpochError as SourceDateEpochError
 from .consolidate import Consolidation, consolidate
-from .diagnostics import has_errors
-from .documents import calendar, consolidated, dashboard, letter, preview, report
+from .diagnostics import has_errors, make
+from .documents import calendar, consolidated, html_preview, letter, report
 from .documents import plan as plan_document
-from .documents import html_preview
+from .documents.env import MAX_TEMPLATE_BYTES, RenderEnv, TemplateSource
+from .documents.env import plan_profile as plan_profile
+from .documents.kind import BuildError, Document, DocumentKind, DocxJob, Pending, Returns, Selection, Target
+from .documents.registry import KINDS, TEMPLATE_KINDS
 from .model import Plan
-from .periods import Period, open_periods, period, periods
-from .render.package import source_date_epoch
-from .returns import REPORTS_DIR, Return, load_returns, read_returns
+from .periods import Period, open_periods, period
+from .returns import REPORTS_DIR, load_returns, read_returns
 from .render import RenderCheckError, convert_documents, publish
 from .render.engine import render_docx
 from .render.mend import add_footnotes, drop_empty_last_section
-from .templating.body import footnotes_part
 from .render.publish import PublishError, _os_message, output_lock
-from .resources import data_dir
-from .safety import UnsafeFile, inside, read_regular, repository_root
+from .safety import UnsafeFile, inside, read_regular
 from . import sandbox
-from .vi_messages import os_error as _os_error
 
 __all__ = [
-    "BuildOptions", "BuildResult", "Document", "build", "calendar_documents", "publish_calendars", "consolidation", "render_consolidated",
-    "render_documents", "render_letter", "render_plan", "render_report_template", "template_bytes",
+    "BuildOptions", "BuildResult", "Document", "build", "calendar_documents", "publish_calendars", "consolidation",
+    "render_consolidated", "render_documents", "render_letter", "render_plan", "render_report_template",
+    "template_bytes",
 ]
-
-
-@dataclass(frozen=True)
-class Document:
-    """One output file, in memory."""
-
-    path: str                    # relative, "/"-separated
-    kind: str                    # "plan", later "letter", "report-template", …
-    data: bytes
-    agency: Optional[str] = None
-    period: Optional[str] = None
-    #: content hash of everything the rendering used (see :func:`_input_key`),
-    #: kept in the manifest so the next build can skip an unchanged document
-    input: Optional[str] = field(default=None, compare=False)
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-    def manifest_entry(self) -> dict[str, Any]:
-        """What ``manifest.json`` says of the document beside its hash, which
-        publishing records once for every file (``files``: path -> SHA-256)."""
-        entry: dict[str, Any] = {"path": self.path, "kind": self.kind}
-        if self.agency:
-            entry["agency"] = self.agency
-        if self.period:
-            entry["period"] = self.period
-        if self.input:
-            entry["input"] = self.input
-        return entry
 
 
 @dataclass(frozen=True)
@@ -83,38 +58,6 @@ class BuildResult:
     out_dir: Path
     documents: tuple[Document, ...]
     manifest: dict[str, Any] = field(default_factory=dict)
-
-
-class BuildError(PlanError):
-    """A document could not be rendered (bad template, failed post-check)."""
-
-
-#: Largest user template accepted (the default ones are about 20 KB).
-MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
-#: Latest SOURCE_DATE_EPOCH accepted: 9999-12-31 23:59:59 UTC (a date must have 4 digits).
-MAX_EPOCH = 253402300799
-
-
-class SourceDateEpochError(ValueError):
-    """``SOURCE_DATE_EPOCH`` is set to something that is not a usable time."""
-
-
-def check_source_date_epoch() -> None:
-    """Raise :class:`SourceDateEpochError` (Vietnamese message) when
-    ``SOURCE_DATE_EPOCH`` is set but not a whole number of seconds between 1970
-    and the end of the year 9999 (dates in documents have four-digit years)."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH")
-    if raw is None or not raw.strip():
-        return
-    try:
-        value = source_date_epoch()
-    except ValueError:
-        value = None
-    if value is None or not 0 <= value <= MAX_EPOCH:
-        shown = raw if len(raw) <= 40 else raw[:40] + "…"
-        raise SourceDateEpochError(
-            f"biến môi trường SOURCE_DATE_EPOCH='{shown}' không hợp lệ: phải là số giây nguyên kể từ "
-            f"1970-01-01 00:00:00 UTC, từ 0 đến {MAX_EPOCH} (năm 9999), ví dụ SOURCE_DATE_EPOCH=1735689600")
 
 
 def check_out_dir(plan: Plan, out_dir: str | os.PathLike) -> None:
@@ -135,71 +78,21 @@ def check_out_dir(plan: Plan, out_dir: str | os.PathLike) -> None:
 # -- templates --------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=8)
-def _generated(style: tuple[tuple[str, Any], ...]) -> dict[str, bytes]:
-    from .templating.generate import generate_templates
-    from .templating.profile import DEFAULT
-    return generate_templates(DEFAULT.replace(dict(style)))
-
-
-def plan_profile(plan: Plan):
-    """The style profile of this plan: the defaults with its ``style:`` overrides."""
-    from .templating.profile import DEFAULT
-    return DEFAULT.replace(dict(plan.style)) if plan.style else DEFAULT
-
-
 def template_bytes(plan: Plan, name: str) -> bytes:
     """The template ``name`` for this plan: the plan's own folder, else the
     defaults regenerated with the plan's ``style:`` overrides, else the
-    committed defaults."""
-    if plan.template_dir:
-        path = Path(plan.template_dir) / name
-        root = repository_root(plan.source_dir) if plan.source_dir else Path(plan.template_dir)
-        try:
-            return read_regular(path, root, MAX_TEMPLATE_BYTES)
-        except UnsafeFile as exc:
-            raise BuildError([make(str(path), 1, 1, "KH093", f"không đọc mẫu văn bản '{name}': {exc}")]) from None
-        except OSError as exc:
-            raise BuildError([make(str(path), 1, 1, "KH053",
-                                   f"không đọc được mẫu văn bản '{name}': {_os_error(exc)}")]) from None
-    if plan.style:
-        return _generated(tuple(sorted(plan.style.items())))[name]
-    return (data_dir("templates") / name).read_bytes()
-
-
-#: document title (a core property, and so the PDF's title) per template
-TITLES = {"plan.docx": "{kind} {subject}",
-          "letter.docx": "Công văn gửi {agency} về thực hiện {kind} {subject}",
-          "report.docx": "Mẫu báo cáo của {agency}: kết quả thực hiện {kind} {subject}",
-          "consolidated.docx": "Báo cáo tổng hợp kết quả thực hiện {kind} {subject}"}
-
-
-def _properties(plan: Plan, name: str, context: dict) -> dict[str, str]:
-    """Title and subject of the rendered document: its own, not the template's
-    ("Mẫu công văn…"), so Word's properties and the PDF's title say what it is."""
-    subject = plain(plan.document.subject, plan.markup)
-    kind = plan.document.type_name
-    title = TITLES.get(name, "{kind} {subject}").format(
-        kind=kind[:1].upper() + kind[1:].lower(), subject=plan.document.cited,
-        agency=context.get("agency_short") or "")
-
-    def cut(text: str) -> str:  # a core property holds at most 255 characters
-        return text if len(text) <= 255 else text[:254] + "…"
-    return {"title": cut(title), "subject": cut(subject)}
-
-
-def _shown(plan: Plan, name: str) -> str:
-    return str(Path(plan.template_dir) / name) if plan.template_dir else f"templates/{name}"
+    committed defaults (:class:`~kehoach.documents.env.TemplateSource`)."""
+    return TemplateSource.of(plan).read(name)
 
 
 def _render_bytes(template: bytes, shown: str, sandboxed: bool, context: dict, expect_sections: int,
-                  properties: dict) -> bytes:
+                  properties: dict, epoch: Optional[int] = None) -> bytes:
     """Render one template; errors become :class:`BuildError` naming ``shown``."""
     from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
     try:
         if sandboxed:  # the user's own template: in a worker with a time and size limit
             return sandbox.render(template, context, expect_sections=expect_sections, properties=properties)
-        return render_docx(template, context, expect_sections=expect_sections, properties=properties)
+        return render_docx(template, context, expect_sections=expect_sections, properties=properties, epoch=epoch)
     except sandbox.LimitExceeded as exc:
         raise BuildError([make(shown, 1, 1, "KH097", str(exc))]) from None
     except UndefinedError as exc:
@@ -214,81 +107,44 @@ def _render_bytes(template: bytes, shown: str, sandboxed: bool, context: dict, e
         raise BuildError([make(shown, 1, 1, "KH050", f"không đọc được mẫu văn bản: tệp hỏng hoặc không phải .docx ({type(exc).__name__})")]) from None
 
 
-def _render(plan: Plan, name: str, context: dict, expect_sections: int) -> bytes:
-    return _render_bytes(template_bytes(plan, name), _shown(plan, name), bool(plan.template_dir), context,
-                         expect_sections, _properties(plan, name, context))
+def _run_here(env: RenderEnv, job: DocxJob) -> bytes:
+    """Render ``job`` in this process, with its post-processing."""
+    templates = env.templates
+    data = _render_bytes(templates.read(job.template), templates.shown(job.template), templates.sandboxed,
+                         job.context, job.expect_sections, job.properties, env.epoch)
+    if job.footnotes:
+        data = add_footnotes(data, job.footnotes)
+    return drop_empty_last_section(data) if job.drop_last_section else data
 
 
-@dataclass(frozen=True)
-class _Job:
-    """One .docx to render: everything the rendering uses, and nothing else.
-
-    A job is a pure function of its fields and the template bytes, which is
-    what makes both the process pool (jobs are sent to workers) and
-    incremental builds (a job's fields are hashed into its input key) sound.
-    """
-
-    path: str
-    kind: str
-    template: str                       # template file name
-    context: dict
-    expect_sections: int
-    properties: dict
-    agency: Optional[str] = None
-    period: Optional[str] = None
-    footnotes: Optional[bytes] = None   # the plan document's footnotes part
-    drop_last_section: bool = False     # the plan document without appendices
-
-    def run(self, template: bytes, shown: str, sandboxed: bool) -> bytes:
-        data = _render_bytes(template, shown, sandboxed, self.context, self.expect_sections, self.properties)
-        if self.footnotes:
-            data = add_footnotes(data, self.footnotes)
-        return drop_empty_last_section(data) if self.drop_last_section else data
-
-    def document(self, data: bytes, key: Optional[str] = None) -> Document:
-        return Document(self.path, self.kind, data, self.agency, self.period, key)
+def _render_one(plan: Plan, document: Pending, env: Optional[RenderEnv] = None) -> bytes:
+    """One document of a template kind, as .docx bytes, outside a build."""
+    env = env or RenderEnv.of(plan)
+    return _run_here(env, document.job(plan, env))
 
 
-@dataclass(frozen=True)
-class _Recipe:
-    """How to make a job: ``make(plan, *args)``.  Building the context is
-    left to whoever renders, so that with ``-j`` the contexts are built in
-    the workers too (they are most of a large plan's cost)."""
-
-    make: Callable[..., _Job]
-    args: tuple = ()
-
-    def job(self, plan: Plan) -> _Job:
-        return self.make(plan, *self.args)
-
-
-def _job(plan: Plan, path: str, kind: str, name: str, context: dict, expect_sections: int, **extra) -> _Job:
-    return _Job(path, kind, name, context, expect_sections, _properties(plan, name, context), **extra)
-
-
-def _run_here(plan: Plan, job: _Job) -> bytes:
-    return job.run(template_bytes(plan, job.template), _shown(plan, job.template), bool(plan.template_dir))
-
-
-# -- documents ------------------------------------------------------------------------
-
-
-def _plan_job(plan: Plan) -> _Job:
-    profile = plan_profile(plan)
-    context, notes = plan_document.context_and_footnotes(plan, profile)
-    return _job(plan, f"{plan.id}.docx", plan_document.KIND, plan_document.TEMPLATE, context, 2,
-                footnotes=footnotes_part(notes, int(round(profile.footnote_size * 2))) if notes else None,
-                drop_last_section=not plan.appendices)
+# -- single documents ------------------------------------------------------------------
 
 
 def render_plan(plan: Plan) -> bytes:
     """The plan document (Kế hoạch with its Phụ lục) as .docx bytes; touches no disk
     except to read the template."""
-    return _run_here(plan, _plan_job(plan))
+    return _render_one(plan, Pending(plan_document.DOCUMENT_KIND, Target()))
 
 
-#: the returns a build renders from: period id -> the returns of its folder
-Returns = Mapping[str, "tuple[Return, ...]"]
+def render_letter(plan: Plan, agency_id: str) -> bytes:
+    """The assignment letter (công văn) to one agency, as .docx bytes."""
+    return _render_one(plan, Pending(letter.DOCUMENT_KIND, Target(agency=agency_id)))
+
+
+def render_report_template(plan: Plan, per: Period, agency_id: str) -> bytes:
+    """The blank periodic report of one agency for one period, as .docx bytes."""
+    return _render_one(plan, Pending(report.DOCUMENT_KIND, Target(agency_id, per)))
+
+
+def render_consolidated(plan: Plan, c: Consolidation) -> bytes:
+    """The consolidated report of a period, as .docx bytes."""
+    return _render_one(plan, Pending(consolidated.DOCUMENT_KIND, Target(period=c.period, consolidation=c)))
 
 
 def checked_returns(plan: Plan) -> Returns:
@@ -305,40 +161,6 @@ def checked_returns(plan: Plan) -> Returns:
     return returns
 
 
-def _plan_documents(plan: Plan, options: "BuildOptions") -> list:
-    return [_Recipe(_plan_job, ()), Document(preview.PATH, preview.KIND, preview.markdown(plan).encode("utf-8"))]
-
-
-def _letter_job(plan: Plan, agency_id: str) -> _Job:
-    return _job(plan, letter.path(agency_id), letter.KIND, letter.TEMPLATE, letter.context(plan, agency_id), 1,
-                agency=agency_id)
-
-
-def render_letter(plan: Plan, agency_id: str) -> bytes:
-    """The assignment letter (công văn) to one agency, as .docx bytes."""
-    return _run_here(plan, _letter_job(plan, agency_id))
-
-
-def _letters(plan: Plan, options: "BuildOptions") -> Iterable["_Recipe"]:
-    return (_Recipe(_letter_job, (a,)) for a in letter.agencies(plan))
-
-
-def _report_job(plan: Plan, per: Period, agency_id: str) -> _Job:
-    return _job(plan, report.path(per.id, agency_id), report.KIND, report.TEMPLATE,
-                report.context(plan, per, agency_id), 2, agency=agency_id, period=per.id)
-
-
-def render_report_template(plan: Plan, per: Period, agency_id: str) -> bytes:
-    """The blank periodic report of one agency for one period, as .docx bytes."""
-    return _run_here(plan, _report_job(plan, per, agency_id))
-
-
-def _report_templates(plan: Plan, options: "BuildOptions") -> Iterable["_Recipe"]:
-    for per in options.periods(plan):
-        for a in report.agencies(plan, per):
-            yield _Recipe(_report_job, (per, a))
-
-
 def consolidation(plan: Plan, per: Period, as_of: dt.date) -> Optional[Consolidation]:
     """The consolidation of the returns under ``plan/reports/<period>/``, or None
     when that folder does not exist; bad returns raise :class:`BuildError`."""
@@ -350,54 +172,10 @@ def consolidation(plan: Plan, per: Period, as_of: dt.date) -> Optional[Consolida
     return consolidate(plan, per, returns, as_of)
 
 
-def _consolidation(plan: Plan, per: Period, as_of: dt.date, returns: Returns) -> Optional[Consolidation]:
-    """:func:`consolidation` from returns already read and checked."""
-    found = returns.get(per.id)
-    return None if found is None else consolidate(plan, per, found, as_of)
-
-
-def _consolidated_job(plan: Plan, c: Consolidation) -> _Job:
-    return _job(plan, consolidated.path(c.period.id), consolidated.KIND, consolidated.TEMPLATE,
-                consolidated.context(plan, c), 2, period=c.period.id)
-
-
-def render_consolidated(plan: Plan, c: Consolidation) -> bytes:
-    """The consolidated report of a period, as .docx bytes."""
-    return _run_here(plan, _consolidated_job(plan, c))
-
-
-def _consolidated(plan: Plan, options: "BuildOptions") -> list:
-    out: list = []
-    for per in options.periods(plan):
-        c = _consolidation(plan, per, options.today(), options.checked_returns(plan))
-        if c is None:
-            continue
-        out.append(_consolidated_job(plan, c))
-        out.append(Document(consolidated.path(per.id, "md"), consolidated.KIND,
-                            consolidated.markdown(plan, c).encode("utf-8"), period=per.id))
-        out.append(Document(consolidated.path(per.id, "json"), consolidated.KIND,
-                            consolidated.summary_json(plan, c), period=per.id))
-    return out
-
-
-def _dashboard(plan: Plan, options: "BuildOptions") -> list[Document]:
-    """The status page: latest answers over every period that has returns; the
-    returns of the last period built (else the last with returns) highlighted."""
-    as_of = options.today()
-    returns = options.checked_returns(plan)
-    found = [c for c in (_consolidation(plan, per, as_of, returns) for per in periods(plan)) if c is not None]
-    chosen = [per.id for per in options.periods(plan)]
-    current = next((c for c in reversed(found) if c.period.id in chosen), found[-1] if found else None)
-    return [Document(dashboard.PATH, dashboard.KIND, dashboard.page(plan, found, current, as_of))]
-
-
 def calendar_documents(plan: Plan) -> list[Document]:
     """The .ics calendars: one per agency that gets a letter (tasks, or duties of
     the plan's body), one for the office."""
-    out = [Document(calendar.path(a), calendar.KIND, calendar.agency_calendar(plan, a), agency=a)
-           for a in letter.agencies(plan)]
-    out.append(Document(calendar.path(calendar.OFFICE), calendar.KIND, calendar.office_calendar(plan)))
-    return out
+    return calendar.documents(plan, Clock.read().stamp)
 
 
 def publish_calendars(plan: Plan, out_dir: str | os.PathLike) -> list[Document]:
@@ -410,22 +188,11 @@ def publish_calendars(plan: Plan, out_dir: str | os.PathLike) -> list[Document]:
     return documents
 
 
-def _calendars(plan: Plan, options: "BuildOptions") -> list[Document]:
-    return calendar_documents(plan)
-
-
 def sample_contexts(plan: Plan) -> dict[str, dict]:
     """One real context per template, for ``kehoach templates check``: what the
     renderer provides, so a template using anything else is reported."""
-    per = (open_periods(plan) or periods(plan))[0]
-    agency = plan.agencies_with_tasks()[0]
-    reporter = next(iter(report.agencies(plan, per)), agency)
-    return {
-        plan_document.TEMPLATE: plan_document.context(plan, plan_profile(plan)),
-        letter.TEMPLATE: letter.context(plan, agency),
-        report.TEMPLATE: report.context(plan, per, reporter),
-        consolidated.TEMPLATE: consolidated.context(plan, consolidate(plan, per, (), per.due)),
-    }
+    env = RenderEnv.of(plan, clock=Clock(0, dt.date(1970, 1, 1)))  # no context depends on the clock
+    return {k.template: k.content(plan, env, k.sample(plan)).context for k in TEMPLATE_KINDS}
 
 
 @dataclass(frozen=True)
@@ -462,20 +229,31 @@ class BuildOptions:
         return tuple(sorted(chosen.values(), key=lambda p: p.end))
 
     def today(self) -> dt.date:
+        """``as_of``, else the clock's day (:attr:`kehoach.clock.Clock.today`)."""
         if self.as_of is not None:
             return self.as_of
-        if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-            check_source_date_epoch()
-            return dt.datetime.fromtimestamp(source_date_epoch(), tz=dt.timezone.utc).date()
-        # UTC, not the local calendar day: two machines building at the same
-        # instant in different time zones must produce the same bytes.
-        return dt.datetime.now(dt.timezone.utc).date()
+        check_source_date_epoch()
+        return Clock.read().today
+
+    def environment(self, plan: Plan) -> RenderEnv:
+        """The render environment of a build with these options: the clock
+        read once (a bad ``SOURCE_DATE_EPOCH`` raises
+        :class:`~kehoach.clock.SourceDateEpochError`), the as-of day, the
+        plan's style and templates."""
+        check_source_date_epoch()
+        return RenderEnv.of(plan, self.as_of, Clock.read())
+
+    def selection(self, plan: Plan) -> Selection:
+        """The periods chosen and the returns (checked once) a build renders from."""
+        return Selection(self.periods(plan), self.checked_returns(plan))
 
 
-#: every document kind, in build order
-BUILDERS: list[Callable[[Plan, BuildOptions], Iterable["Document | _Recipe"]]] = [
-    _plan_documents, _letters, _report_templates, _consolidated, _calendars, _dashboard,
-]
+def documents_of(kind: DocumentKind, plan: Plan, options: Optional[BuildOptions] = None) -> list[Document]:
+    """Every document of one kind, rendered here (a script, a test)."""
+    options = (options or BuildOptions()).with_returns(plan)
+    env = options.environment(plan)
+    return [item if isinstance(item, Document) else _Producer(plan, env, None)(item)
+            for item in kind.outputs(plan, env, options.selection(plan))]
 
 
 #: fewer documents to render than this: render in this process (a worker's
@@ -491,7 +269,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _input_key(job: _Job, template_sha: str) -> Optional[str]:
+def _input_key(job: DocxJob, template_sha: str, epoch: int) -> Optional[str]:
     """Content hash of everything a job's rendering depends on: the kehoach
     version, the template bytes, the job's context, properties and
     post-processing, the build epoch.  The style reaches a document only through
@@ -500,7 +278,7 @@ def _input_key(job: _Job, template_sha: str) -> Optional[str]:
     rendered)."""
     import pickle
     h = hashlib.sha256()
-    h.update(f"kehoach {__version__}\0epoch {source_date_epoch()}\0template {template_sha}\0".encode())
+    h.update(f"kehoach {__version__}\0epoch {epoch}\0template {template_sha}\0".encode())
     try:
         h.update(pickle.dumps((job.template, job.context, job.expect_sections, job.properties, job.footnotes,
                                job.drop_last_section), protocol=4))
@@ -516,29 +294,29 @@ Previous = Callable[[str, str], Optional[bytes]]
 
 
 class _Producer:
-    """Turns a job (or a recipe) into its :class:`Document`: builds the context,
+    """Turns a pending .docx into its :class:`Document`: builds the context,
     computes the input key, takes the previous build's bytes when the key
     matches, else renders.  One per process (the build's own, or a worker's)."""
 
-    def __init__(self, plan: Plan, previous: Optional[Previous]) -> None:
-        self.plan, self.previous = plan, previous
+    def __init__(self, plan: Plan, env: RenderEnv, previous: Optional[Previous]) -> None:
+        self.plan, self.env, self.previous = plan, env, previous
         self.template_sha: dict[str, Optional[str]] = {}
 
     def sha(self, name: str) -> Optional[str]:
         if name not in self.template_sha:
             try:
-                self.template_sha[name] = hashlib.sha256(template_bytes(self.plan, name)).hexdigest()
+                self.template_sha[name] = hashlib.sha256(self.env.templates.read(name)).hexdigest()
             except BuildError:  # reported by the rendering, in document order
                 self.template_sha[name] = None
         return self.template_sha[name]
 
-    def __call__(self, item: "_Job | _Recipe") -> Document:
-        job = item.job(self.plan) if isinstance(item, _Recipe) else item
+    def __call__(self, item: "Pending | DocxJob") -> Document:
+        job = item.job(self.plan, self.env) if isinstance(item, Pending) else item
         template = self.sha(job.template)
-        key = _input_key(job, template) if template else None
+        key = _input_key(job, template, self.env.epoch) if template else None
         data = self.previous(job.path, key) if self.previous and key else None
         if data is None:
-            data = _run_here(self.plan, job)
+            data = _run_here(self.env, job)
         return job.document(data, key)
 
 
@@ -546,8 +324,8 @@ class _Producer:
 _WORKER: list[_Producer] = []
 
 
-def _worker_init(plan: Plan, previous: Optional[Previous]) -> None:
-    _WORKER[:] = [_Producer(plan, previous)]
+def _worker_init(plan: Plan, env: RenderEnv, previous: Optional[Previous]) -> None:
+    _WORKER[:] = [_Producer(plan, env, previous)]
 
 
 def _worker_produce(items: list) -> list[tuple[Optional[Document], Optional[list]]]:
@@ -570,8 +348,8 @@ class _Renderer:
 
     CHUNK = 8
 
-    def __init__(self, plan: Plan, workers: int, previous: Optional[Previous]) -> None:
-        self.plan, self.previous = plan, previous
+    def __init__(self, plan: Plan, env: RenderEnv, workers: int, previous: Optional[Previous]) -> None:
+        self.plan, self.env, self.previous = plan, env, previous
         self.workers = workers if self._can_fork() else 1
         self.pool: Optional["concurrent.futures.Executor"] = None
         self.waiting: list = []
@@ -583,7 +361,7 @@ class _Renderer:
         import multiprocessing
         return "fork" in multiprocessing.get_all_start_methods()
 
-    def add(self, item: "_Job | _Recipe") -> None:
+    def add(self, item: "Pending | DocxJob") -> None:
         self.waiting.append(item)
         self.count += 1
         if self.pool is None and self.workers > 1 and self.count >= POOL_THRESHOLD:
@@ -591,7 +369,7 @@ class _Renderer:
             import multiprocessing
             self.pool = concurrent.futures.ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init,
-                initargs=(self.plan, self.previous))
+                initargs=(self.plan, self.env, self.previous))
         if self.pool is not None and len(self.waiting) >= self.CHUNK:
             self._submit()
 
@@ -604,7 +382,7 @@ class _Renderer:
     def results(self) -> Iterable[Document]:
         """The document of every job added, in order."""
         if self.pool is None:
-            produce = _Producer(self.plan, self.previous)
+            produce = _Producer(self.plan, self.env, self.previous)
             for item in self.waiting:
                 yield produce(item)
             return
@@ -637,12 +415,14 @@ def render_documents(plan: Plan, options: Optional[BuildOptions] = None,
     as :func:`kehoach.load.check_plan` read them (default: read here, once,
     before anything is rendered; an error raises :class:`BuildError`)."""
     options = (options or BuildOptions()).with_returns(plan, returns)
-    renderer = _Renderer(plan, default_jobs() if jobs is None else max(1, jobs), previous)
+    env = options.environment(plan)  # the clock, templates and style: read once, passed down
+    selection = options.selection(plan)
+    renderer = _Renderer(plan, env, default_jobs() if jobs is None else max(1, jobs), previous)
     items: list = []      # Document, or None for the next result of the renderer
     out: list[Document] = []
     try:
-        for builder in BUILDERS:
-            for item in builder(plan, options):
+        for kind in KINDS:
+            for item in kind.outputs(plan, env, selection):
                 if isinstance(item, Document):
                     items.append(item)
                 else:

@@ -10,7 +10,8 @@ year or a range of years ends on 31/12 of its last year; "Hằng năm" and
 Files are built with the maintained ``icalendar`` library (RFC 5545 line
 folding, escaping and UTF-8 handled there) and are reproducible: UIDs derive
 from the plan, agency and item ids, and DTSTAMP is the build epoch
-(``SOURCE_DATE_EPOCH`` when set).
+(``SOURCE_DATE_EPOCH`` when set), which a build passes down as ``stamp``
+(:attr:`kehoach.clock.Clock.stamp` of its render environment).
 """
 
 from __future__ import annotations
@@ -18,14 +19,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from .._version import __version__
 from ..model import Plan, Task
 from ..periods import Period, periods
-from ..render.package import source_date_epoch
+from ..clock import Clock
 from ..vn import short_date
+from . import letter
 from .common import period_context, reference
+from .kind import Document, FileKind, Selection
+
+if TYPE_CHECKING:
+    from .env import RenderEnv
 
 KIND = "calendar"
 OFFICE = "tong-hop"
@@ -41,8 +47,10 @@ def task_deadline(task: Task) -> Optional[dt.date]:
     return task.timeline.deadline
 
 
-def _stamp() -> dt.datetime:
-    return dt.datetime.fromtimestamp(source_date_epoch(), tz=dt.timezone.utc)
+def _stamp(stamp: Optional[dt.datetime]) -> dt.datetime:
+    """The DTSTAMP of every event: the build's (given), else the clock read now
+    (a calendar made outside a build)."""
+    return stamp if stamp is not None else Clock.read().stamp
 
 
 @dataclass(frozen=True)
@@ -173,20 +181,21 @@ def _new_calendar(name: str):
     return cal
 
 
-def _calendar(plan: Plan, name: str, events: Iterable[_Event]) -> bytes:
+def _calendar(plan: Plan, name: str, events: Iterable[_Event], stamp: Optional[dt.datetime] = None) -> bytes:
     head = _new_calendar(name).to_ical()
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)
-    stamp = _stamp()
+    stamp = _stamp(stamp)
     body = [_event_bytes(e, stamp) + b"\r\n" for e in sorted(events, key=lambda e: (e.day, e.uid))]
     return head[:-len(end)] + b"".join(body) + end
 
 
-def reference_calendar(plan: Plan, name: str, events: Iterable[_Event]) -> bytes:
+def reference_calendar(plan: Plan, name: str, events: Iterable[_Event],
+                       stamp: Optional[dt.datetime] = None) -> bytes:
     """The calendar serialised entirely by icalendar (what :func:`_calendar`
     must equal byte for byte; used by the tests)."""
     cal = _new_calendar(name)
-    stamp = _stamp()
+    stamp = _stamp(stamp)
     for event in sorted(events, key=lambda e: (e.day, e.uid)):
         cal.add_component(_ical_event(event, stamp))
     return cal.to_ical()
@@ -231,7 +240,7 @@ def _task_event(plan: Plan, task: Task, who: str, role: str) -> Optional[_Event]
     )
 
 
-def agency_calendar(plan: Plan, agency_id: str) -> bytes:
+def agency_calendar(plan: Plan, agency_id: str, stamp: Optional[dt.datetime] = None) -> bytes:
     registry = plan.registry
     rule = plan.reporting
     to = registry.short_name(rule.to) + (f" (qua {registry.short_name(rule.via)})" if rule.via else "")
@@ -242,10 +251,10 @@ def agency_calendar(plan: Plan, agency_id: str) -> bytes:
         events += [_relay_event(plan, per, agency_id) for per in periods(plan) if per.via_due]
     for role, tasks in (("chủ trì", plan.tasks_led_by(agency_id)), ("phối hợp", plan.tasks_supported_by(agency_id))):
         events += [e for e in (_task_event(plan, t, agency_id, role) for t in tasks) if e]
-    return _calendar(plan, f"{registry.short_name(agency_id)} — hạn báo cáo và nhiệm vụ", events)
+    return _calendar(plan, f"{registry.short_name(agency_id)} — hạn báo cáo và nhiệm vụ", events, stamp)
 
 
-def office_calendar(plan: Plan) -> bytes:
+def office_calendar(plan: Plan, stamp: Optional[dt.datetime] = None) -> bytes:
     registry = plan.registry
     rule = plan.reporting
     events = []
@@ -266,4 +275,20 @@ def office_calendar(plan: Plan) -> bytes:
         event = _task_event(plan, task, OFFICE, "theo dõi")
         if event:
             events.append(event)
-    return _calendar(plan, f"{plan.issuer.short_name} — theo dõi thực hiện {plan.document.type_name}", events)
+    return _calendar(plan, f"{plan.issuer.short_name} — theo dõi thực hiện {plan.document.type_name}", events, stamp)
+
+
+def documents(plan: Plan, stamp: Optional[dt.datetime] = None) -> list[Document]:
+    """The .ics calendars: one per agency that gets a letter (tasks, or duties of
+    the plan's body), one for the office."""
+    out = [Document(path(a), KIND, agency_calendar(plan, a, stamp), agency=a) for a in letter.agencies(plan)]
+    out.append(Document(path(OFFICE), KIND, office_calendar(plan, stamp)))
+    return out
+
+
+def _files(plan: Plan, env: "RenderEnv", selection: Selection) -> list[Document]:
+    return documents(plan, env.clock.stamp)
+
+
+#: the deadline calendars of every agency that gets a letter, and the office's
+DOCUMENT_KIND = FileKind(KIND, _files)

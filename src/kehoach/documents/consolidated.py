@@ -12,13 +12,22 @@ every agency's result, figures and notes, the lead first.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Iterator
 
 from .. import markdown as markdown_text, vn
-from ..consolidate import NO_ANSWER, STATES, STATUS_WORDS, AgencyStanding, Answer, Consolidation, TaskResult
+from ..consolidate import (NO_ANSWER, STATES, STATUS_WORDS, AgencyStanding, Answer, Consolidation, TaskResult,
+                           consolidate)
 from ..model import Plan
+from ..periods import open_periods, periods
 from ..returns import SUMMARY_KEYS
+from ..templating.profile import DEFAULT, StyleProfile
+from ..templating.tables import Column
 from ..vn import short_date
 from .common import header_context, period_context, reference, signer_context
+from .kind import Content, Document, Selection, Target, TemplateKind
+
+if TYPE_CHECKING:
+    from .env import RenderEnv
 
 KIND = "consolidated-report"
 TEMPLATE = "consolidated.docx"
@@ -288,3 +297,184 @@ def summary(plan: Plan, c: Consolidation) -> dict:
 
 def summary_json(plan: Plan, c: Consolidation) -> bytes:
     return (json.dumps(summary(plan, c), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# -- the default template consolidated.docx: báo cáo tổng hợp (Mẫu 1.4 + Phụ lục) ----------------------------
+# Its tags are the keys of context() above: change both together.
+
+
+#: The table by agency in the body (portrait); shares of the text width (out
+#: of 165, the default profile's width in mm).
+CONSOLIDATED_AGENCY_COLUMNS: tuple[Column, ...] = (
+    Column("STT", 12, "KH Bảng giữa", "{{ loop.index }}"),
+    Column("Cơ quan, đơn vị", 40, "KH Bảng", "{{ a.name }}"),
+    Column("Chủ trì", 13, "KH Bảng giữa", "{{ a.lead }}"),
+    Column("Phối hợp", 14, "KH Bảng giữa", "{{ a.support }}"),
+    Column("Hoàn thành", 15, "KH Bảng giữa", "{{ a.done }}"),
+    Column("Đang thực hiện", 15, "KH Bảng giữa", "{{ a.in_progress }}"),
+    Column("Chưa thực hiện", 15, "KH Bảng giữa", "{{ a.not_started }}"),
+    Column("Chưa trả lời", 15, "KH Bảng giữa", "{{ a.no_answer }}"),
+    Column("Tình trạng", 26, "KH Bảng", "{{ a.state }}"),
+)
+#: The Phụ lục of results by task (landscape); shares out of 252.
+CONSOLIDATED_APPENDIX_COLUMNS: tuple[Column, ...] = (
+    Column("STT", 12, "KH Bảng giữa", "{{ row.stt }}"),
+    Column("Nhiệm vụ", 62, "KH Bảng", "{{ row.content }}"),
+    Column("Cơ quan chủ trì", 30, "KH Bảng", "{{ row.lead }}"),
+    Column("Tình trạng", 26, "KH Bảng", "{{ row.status }}"),
+    Column("Kết quả thực hiện của các cơ quan, đơn vị", 77, "KH Bảng", "{{ row.results }}"),
+    Column("Khó khăn, đề xuất", 45, "KH Bảng", "{{ row.difficulties }}"),
+)
+
+
+def _narrative_paras(key: str, empty: str) -> list[tuple[str, str | None]]:
+    """The agencies' text for one heading of the consolidated report, one
+    paragraph per agency ("- Phòng Y tế: …"), or a guide line when none wrote any."""
+    return [
+        ("KH Nội dung", f"{{%p for item in narrative.{key} %}}"),
+        ("KH Nội dung", "- {{ item.agency }}: {{ item.text }}"),
+        ("KH Nội dung", "{%p endfor %}"),
+        ("KH Hướng dẫn", f"{{%p if not narrative.{key} %}}"),
+        ("KH Hướng dẫn", f"({empty})"),
+        ("KH Hướng dẫn", "{%p endif %}"),
+    ]
+
+
+def template(profile: StyleProfile = DEFAULT) -> bytes:
+    """The báo cáo tổng hợp of the issuer to the upper level (Mẫu 1.4): who
+    reported (on time, late) and who did not, counts by status and by agency,
+    the agencies' narrative under each heading, and a landscape Phụ lục of
+    every agency's results by task.  Context:
+    :func:`kehoach.documents.consolidated.context`."""
+    # python-docx is imported only to draw templates, never to render a document
+    from docx.shared import Pt
+    from ..templating.docx_parts import para
+    from ..templating.layout import (appendix_heading, appendix_section, closing, column_table, end_document,
+                                     header_block, hide_section_break_mark, new_document, paras, portrait_section,
+                                     signature_block, signer, title_block)
+    p = profile
+    document = new_document(p, "Mẫu báo cáo tổng hợp kết quả thực hiện kế hoạch "
+                                "(Nghị định 30/2020/NĐ-CP, Mẫu 1.4 và Mẫu 2.1)")
+    portrait_section(document, p)
+    header_block(document, p)
+    title_block(document, p, "BÁO CÁO", "Kết quả thực hiện {{ plan_ref }} {{ period.label }}",
+                 space_after_pt=0)
+    body, heading = "KH Nội dung", "KH Tên phần"
+    none = "Chưa có cơ quan, đơn vị nào báo cáo nội dung này; bổ sung trước khi trình ký."
+    paras(document, [
+        ("KH Kính gửi", "Kính gửi: {{ addressee }}."),
+        (body, "Trên cơ sở báo cáo của các cơ quan, đơn vị, {{ issuer_short }} báo cáo kết quả thực hiện "
+               "{{ plan_ref }} {{ period.label }} (số liệu {{ period.range }}) như sau:"),
+        (heading, "I. KẾT QUẢ THỰC HIỆN"),
+        (heading, "1. Công tác chỉ đạo, triển khai"),
+        *_narrative_paras("direction", none),
+        (heading, "2. Tình hình báo cáo của các cơ quan, đơn vị"),
+        (body, "Tính đến ngày {{ as_of }}, có {{ reporting.reported }}/{{ reporting.expected }} cơ quan, "
+               "đơn vị gửi báo cáo (hạn gửi ngày {{ period.due }}), trong đó {{ reporting.on_time }} "
+               "đơn vị gửi đúng hạn, {{ reporting.late|length }} đơn vị gửi muộn."),
+        (body, "{%p if reporting.late %}"),
+        (body, "Các cơ quan, đơn vị gửi báo cáo muộn:"),
+        (body, "{%p for n in reporting.late %}"),
+        (body, "- {{ n.name }} (gửi ngày {{ n.date }}){% if loop.last %}.{% else %};{% endif %}"),
+        (body, "{%p endfor %}"),
+        (body, "{%p endif %}"),
+        (body, "{%p if reporting.missing %}"),
+        (body, "Các cơ quan, đơn vị chưa gửi báo cáo{% if reporting.overdue %} (đã quá hạn ngày "
+               "{{ period.due }}){% endif %}:"),
+        (body, "{%p for n in reporting.missing %}"),
+        (body, "- {{ n }}{% if loop.last %}.{% else %};{% endif %}"),
+        (body, "{%p endfor %}"),
+        (body, "{%p else %}"),
+        (body, "Tất cả các cơ quan, đơn vị đã gửi báo cáo."),
+        (body, "{%p endif %}"),
+        (heading, "3. Kết quả thực hiện các nhiệm vụ"),
+        (body, "Kế hoạch có {{ counts.total }} nhiệm vụ, trong đó: hoàn thành {{ counts.done }}; "
+               "đang thực hiện {{ counts.in_progress }}; chưa thực hiện {{ counts.not_started }}; "
+               "chưa có báo cáo {{ counts.no_answer }}."),
+        (body, "{%p for item in narrative.overview %}"),
+        (body, "- {{ item.agency }}: {{ item.text }}"),
+        (body, "{%p endfor %}"),
+        (body, "Số nhiệm vụ và tình trạng thực hiện theo từng cơ quan, đơn vị như sau:"),
+    ])
+    column_table(document, p.text_width_mm, CONSOLIDATED_AGENCY_COLUMNS, "{%tr for a in agencies %}")
+    table_end = para(document, body, "Kết quả thực hiện từng nhiệm vụ của từng cơ quan, đơn vị chi tiết tại "
+                                      "Phụ lục kèm theo Báo cáo này.")
+    table_end.paragraph_format.space_before = Pt(p.space_after_pt)
+    paras(document, [
+        (heading, "II. ĐÁNH GIÁ CHUNG"),
+        (heading, "1. Kết quả đạt được"),
+        *_narrative_paras("achievements", none),
+        (heading, "2. Tồn tại, hạn chế"),
+        *_narrative_paras("shortcomings", none),
+        (body, "{%p if counts.not_started_ids %}"),
+        (body, "- Các nhiệm vụ chưa thực hiện: {{ counts.not_started_ids }}."),
+        (body, "{%p endif %}"),
+        (body, "{%p if reporting.missing %}"),
+        (body, "- Việc chấp hành chế độ báo cáo: còn {{ reporting.missing|length }} cơ quan, đơn vị chưa gửi "
+               "báo cáo{% if reporting.late %}, {{ reporting.late|length }} cơ quan, đơn vị gửi muộn{% endif %}."),
+        (body, "{%p endif %}"),
+        (heading, "3. Nguyên nhân"),
+        *_narrative_paras("causes", none),
+        (heading, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"),
+        *_narrative_paras("next_steps", none),
+        (heading, "IV. ĐỀ XUẤT, KIẾN NGHỊ"),
+        *_narrative_paras("recommendations", "Không có đề xuất, kiến nghị của các cơ quan, đơn vị; bổ sung "
+                                             "đề xuất với " + "{{ addressee }}, nếu có."),
+    ])
+    closing(document, "Trên đây là báo cáo kết quả thực hiện {{ plan_ref }} {{ period.label }}, "
+                       "kính gửi {{ addressee_short }} tổng hợp, theo dõi./.")
+    signature_block(document, p, [
+        ("KH Nơi nhận", "Nơi nhận:"),
+        ("KH Nơi nhận dòng", "- {{ addressee_short }};"),
+        ("KH Nơi nhận dòng", "- Lưu: VT."),
+    ], signer(p))
+
+    appendix_section(document, p)
+    hide_section_break_mark(document)
+    appendix_heading(
+        document, p, "KẾT QUẢ THỰC HIỆN NHIỆM VỤ {{ period.label|upper }}",
+        "(Kèm theo Báo cáo số {{ report_ref.number }} {{ report_ref.date }} của {{ issuer_short }})")
+    column_table(document, p.landscape_text_width_mm, CONSOLIDATED_APPENDIX_COLUMNS,
+                  "{%tr for row in rows %}", group=("{{ row.stt }}", "{{ row.title }}"))
+    return end_document(document)
+
+
+# -- the kind: one consolidated report per period chosen that has returns -------------------------
+
+
+def _targets(plan: Plan, env: "RenderEnv", selection: Selection) -> Iterator[Target]:
+    for per in selection.periods:
+        c = selection.consolidation(plan, per, env.as_of)
+        if c is not None:
+            yield Target(period=per, consolidation=c)
+
+
+def _path(plan: Plan, target: Target) -> str:
+    return path(target.per.id)
+
+
+def _consolidation(target: Target) -> Consolidation:
+    if target.consolidation is None:
+        raise ValueError("a consolidated report needs its consolidation")
+    return target.consolidation
+
+
+def _content(plan: Plan, env: "RenderEnv", target: Target) -> Content:
+    return Content(context(plan, _consolidation(target)))
+
+
+def _extras(plan: Plan, env: "RenderEnv", target: Target) -> tuple[Document, ...]:
+    """The same consolidation in Markdown (for the office and PR review) and JSON (for tools)."""
+    c, per = _consolidation(target), target.per.id
+    return (Document(path(per, "md"), KIND, markdown(plan, c).encode("utf-8"), period=per),
+            Document(path(per, "json"), KIND, summary_json(plan, c), period=per))
+
+
+def _sample(plan: Plan) -> Target:
+    per = (open_periods(plan) or periods(plan))[0]
+    return Target(period=per, consolidation=consolidate(plan, per, (), per.due))
+
+
+#: the báo cáo tổng hợp of a period (two sections), with its Markdown and JSON beside it
+DOCUMENT_KIND = TemplateKind(KIND, TEMPLATE, "Báo cáo tổng hợp kết quả thực hiện {kind} {subject}", 2,
+                             _targets, _path, _content, _sample, template, _extras, eager=True)

@@ -16,11 +16,16 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from ..consolidate import NO_ANSWER, STATES, STATUS_WORDS, Consolidation
 from ..model import Plan
+from ..periods import periods
 from ..vn import short_date
+from .kind import Document, FileKind, Selection
+
+if TYPE_CHECKING:
+    from .env import RenderEnv
 
 KIND = "dashboard"
 PATH = "dashboard/index.html"
@@ -219,3 +224,16 @@ def page(plan: Plan, consolidations: Sequence[Consolidation], current: Optional[
 
     out.append(f"<script>var STATUSES={json.dumps(statuses)};{SCRIPT}</script>\n</body>\n</html>\n")
     return "".join(out).encode("utf-8")
+
+
+def _files(plan: Plan, env: "RenderEnv", selection: Selection) -> tuple[Document, ...]:
+    """The status page: latest answers over every period that has returns; the
+    returns of the last period built (else the last with returns) highlighted."""
+    found = [c for c in (selection.consolidation(plan, per, env.as_of) for per in periods(plan)) if c is not None]
+    chosen = [per.id for per in selection.periods]
+    current = next((c for c in reversed(found) if c.period.id in chosen), found[-1] if found else None)
+    return (Document(PATH, KIND, page(plan, found, current, env.as_of)),)
+
+
+#: the status page over every period's returns
+DOCUMENT_KIND = FileKind(KIND, _files)

@@ -9,13 +9,19 @@ since each appendix declares its own columns, groups and header rows.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import vn
 from ..model import Appendix, Block, Column, Plan, RecordFormat, Task, TaskGroup
 from ..templating.profile import DEFAULT, StyleProfile
 from ..inline import Footnote, Run, parse, plain
-from ..templating.body import Paragraph, body_xml
+from ..templating.body import Paragraph, body_xml, footnotes_part
 from ..templating.tables import AppendixSpec, Cell, Row, TableSpec, appendices_xml
 from .common import header_context, recipient_lines, reference, signer_context, title_line
+from .kind import Content, Selection, Target, TemplateKind
+
+if TYPE_CHECKING:
+    from .env import RenderEnv
 
 KIND = "plan"
 TEMPLATE = "plan.docx"
@@ -307,3 +313,69 @@ def context_and_footnotes(plan: Plan, profile: StyleProfile = DEFAULT) -> tuple[
             "note": plan.appendix.note if plan.appendix.illustrative else "",
         },
     }, notes
+
+
+
+# -- the default template plan.docx: Kế hoạch (Mẫu 1.4) + Phụ lục (Mẫu 2.1) ----------------------------------
+# Its tags are the keys of context() above: change both together.
+
+
+def template(profile: StyleProfile = DEFAULT) -> bytes:
+    """The Kế hoạch template (Mẫu 1.4 with a Phụ lục, Mẫu 2.1) as raw .docx bytes
+    (not yet normalised: :func:`kehoach.templating.generate.generate_templates`
+    is the public entry point)."""
+    # python-docx is imported only to draw templates, never to render a document
+    from ..templating.docx_parts import para
+    from ..templating.layout import (appendix_section, closing, end_document, header_block, new_document,
+                                     portrait_section, signature_block, signer, title_block)
+    p = profile
+    document = new_document(p, "Mẫu kế hoạch (Nghị định 30/2020/NĐ-CP, Mẫu 1.4 và Mẫu 2.1)",
+                             workflow_styles=False)
+
+    # --- Section 1: A4 portrait, the plan itself (Mẫu 1.4) ---
+    portrait_section(document, p)
+    header_block(document, p)
+    title_block(document, p, "{{ type_name }}", "{{ subject }}")
+    # Căn cứ, the paragraphs after them and the body: escaped OOXML with inline
+    # emphasis and footnote references (kehoach.templating.body).
+    para(document, "KH Nội dung", "{{p body_xml }}")
+    closing(document, "{{ closing }}")
+    signature_block(document, p, [
+        ("KH Nơi nhận", "Nơi nhận:"),
+        ("KH Nơi nhận dòng", "{%p for r in recipients %}"),
+        ("KH Nơi nhận dòng", "{{ r }}"),
+        ("KH Nơi nhận dòng", "{%p endfor %}"),
+    ], signer(p))
+
+    # --- Section 2: the Phụ lục on landscape A4 (Mẫu 2.1), numbered from 1 ---
+    # Each appendix declares its own columns and groups: they arrive as escaped
+    # OOXML (kehoach.templating.tables).  A plan without appendices renders an
+    # empty landscape section, which kehoach.render.sections then removes.
+    appendix_section(document, p)
+    para(document, "KH Nội dung", "{{p appendices_xml }}")
+    return end_document(document)
+
+
+# -- the kind: one plan document ------------------------------------------------------------------
+
+
+def _targets(plan: Plan, env: "RenderEnv", selection: Selection) -> tuple[Target, ...]:
+    return (Target(),)
+
+
+def _path(plan: Plan, target: Target) -> str:
+    return f"{plan.id}.docx"
+
+
+def _content(plan: Plan, env: "RenderEnv", target: Target) -> Content:
+    context, notes = context_and_footnotes(plan, env.profile)
+    notes_part = footnotes_part(notes, int(round(env.profile.footnote_size * 2))) if notes else None
+    return Content(context, notes_part, drop_last_section=not plan.appendices)
+
+
+def _sample(plan: Plan) -> Target:
+    return Target()
+
+
+#: the Kế hoạch with its Phụ lục (two sections; the second dropped when the plan has no appendix)
+DOCUMENT_KIND = TemplateKind(KIND, TEMPLATE, "{kind} {subject}", 2, _targets, _path, _content, _sample, template)

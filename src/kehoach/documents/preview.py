@@ -17,12 +17,17 @@ text, which the .docx prints as a line break, is a hard line break here
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .. import markdown as markdown_text, vn
 from ..model import Plan
 from ..templating.profile import DEFAULT
 from ..templating.tables import TableSpec
 from . import plan as plan_document
+from .kind import Document, FileKind, Selection
+
+if TYPE_CHECKING:
+    from .env import RenderEnv
 
 __all__ = ["KIND", "PATH", "markdown"]
 
@@ -219,3 +224,11 @@ def markdown(plan: Plan) -> str:
         out += [f"[^{number}]: {note}"]
     text = "\n".join(out).rstrip("\n") + "\n"
     return vn.nfc(text)
+
+
+def _files(plan: Plan, env: "RenderEnv", selection: Selection) -> tuple[Document, ...]:
+    return (Document(PATH, KIND, markdown(plan).encode("utf-8")),)
+
+
+#: the plan in Markdown, for review on GitHub
+DOCUMENT_KIND = FileKind(KIND, _files)

@@ -36,11 +36,13 @@ from __future__ import annotations
 
 import calendar
 import io
-import os
 import time
 import zipfile
 
 from lxml import etree
+
+# the clock lives in kehoach.clock; these names stay importable from here
+from ..clock import DEFAULT_EPOCH, source_date_epoch
 
 __all__ = [
     "DEFAULT_EPOCH",
@@ -52,9 +54,6 @@ __all__ = [
     "zip_date_time",
 ]
 
-#: 2025-01-01 00:00:00 UTC.  Used when SOURCE_DATE_EPOCH is not set, so that
-#: builds are reproducible by default and not only in CI.
-DEFAULT_EPOCH = 1735689600
 
 #: Smallest time a zip entry can carry (1980-01-01 00:00:00 UTC).
 ZIP_MIN_EPOCH = calendar.timegm((1980, 1, 1, 0, 0, 0))
@@ -86,30 +85,6 @@ _NS = {
 
 def _q(prefix: str, local: str) -> str:
     return f"{{{_NS[prefix]}}}{local}"
-
-
-def source_date_epoch() -> int:
-    """Return the build time to stamp into outputs, as a Unix timestamp.
-
-    Reads ``SOURCE_DATE_EPOCH`` (https://reproducible-builds.org/specs/source-date-epoch/).
-    Unset or empty means :data:`DEFAULT_EPOCH`: the wall clock is never used,
-    because a clock-dependent default would make every local build differ.
-    A value that is not a decimal integer is an error rather than silently
-    ignored: the user asked for a specific date and should learn it was not used.
-    The value is returned unclamped; :func:`normalize_docx` clamps it.
-    """
-    raw = os.environ.get("SOURCE_DATE_EPOCH")
-    if raw is None or raw.strip() == "":
-        return DEFAULT_EPOCH
-    text = raw.strip()
-    digits = text[1:] if text[:1] in "+-" else text
-    if not digits.isascii() or not digits.isdigit():
-        raise ValueError(
-            f"Biến môi trường SOURCE_DATE_EPOCH không hợp lệ: {raw!r}. "
-            "Giá trị phải là một số nguyên (số giây kể từ 1970-01-01 00:00:00 UTC), "
-            "ví dụ SOURCE_DATE_EPOCH=1735689600."
-        )
-    return int(text)
 
 
 def _clamp(epoch: int) -> int:

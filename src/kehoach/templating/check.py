@@ -305,9 +305,9 @@ def _describe(obj: Any) -> str:
 
 
 def _max_template_bytes() -> int:
-    from ..build import MAX_TEMPLATE_BYTES  # imported late: build imports the templating package
+    from ..documents import env  # imported late: the documents import the templating package
 
-    return MAX_TEMPLATE_BYTES
+    return env.MAX_TEMPLATE_BYTES
 
 
 def check_template(path: Path, context: Mapping[str, Any], root: Path | None = None) -> list[Diagnostic]:

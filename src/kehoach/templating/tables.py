@@ -3,7 +3,7 @@
 A Phụ lục's columns, header rows, group rows and merged cells are declared
 by each plan, so they cannot be fixed in a template.  :func:`appendices_xml`
 writes them as OOXML, with the same styles (``KH Phụ lục``, ``KH Bảng``…) and
-the same geometry the generated templates use (:mod:`.generate`), from a
+the same geometry the generated templates use (:mod:`.layout`), from a
 :class:`~kehoach.templating.profile.StyleProfile`.  The template receives the
 result as one ``{{p appendices_xml }}`` paragraph.
 
@@ -23,21 +23,51 @@ from markupsafe import Markup
 
 from .profile import StyleProfile
 
-__all__ = ["Cell", "Row", "TableSpec", "AppendixSpec", "appendices_xml", "twips"]
+__all__ = ["Cell", "Column", "Row", "TableSpec", "AppendixSpec", "appendices_xml", "column_widths", "twips"]
 
 #: ``w:jc`` values by the schema's alignment names
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-# geometry shared with the generated templates (see generate.py)
+# Geometry that is not a typographic choice of the profile, shared by these
+# tables and the default templates (:mod:`.docx_parts`, :mod:`.layout`)
+# (kept here, named, rather than scattered as literals; candidates for the
+# profile if an office ever needs to change them)
+
+#: Weight of the short solid rules (ô 2, Tiêu ngữ, trích yếu, Phụ lục), in
+#: eighths of a point: ¾ pt, as thin as the decree's own sample.
 RULE_WEIGHT_EIGHTHS = 6
+#: Height of the empty paragraph that carries a rule (pt), i.e. the gap between
+#: the text above and the rule, as in the decree's samples.
 RULE_LINE_PT = 4.0
+#: Size of the paragraph mark of an empty rule or section-break paragraph (pt),
+#: small so that the mark never makes the paragraph taller than RULE_LINE_PT.
 TINY_MARK_PT = 1.0
+#: Borders of the Phụ lục task table, eighths of a point (½ pt single line).
 TABLE_BORDER_EIGHTHS = 4
 
 
 def twips(mm: float) -> int:
     """Millimetres to twips, rounded as python-docx's ``Mm(mm).twips``."""
     return int(round(mm * 1440 / 25.4))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a default template's bordered table (report, consolidated):
+    heading, relative width, cell style and the docxtpl tag of the cell in an
+    item row (``""``: left empty for the drafter).  Declared beside the context
+    code that fills the tags (:mod:`kehoach.documents`), drawn by
+    :func:`kehoach.templating.layout.column_table`."""
+    heading: str
+    share: float
+    style: str = "KH Bảng"
+    tag: str = ""
+
+
+def column_widths(total_mm: float, columns: Sequence[Column]) -> tuple[float, ...]:
+    """Column widths (mm) in proportion to ``share``, summing to ``total_mm``."""
+    whole = sum(c.share for c in columns)
+    return tuple(total_mm * c.share / whole for c in columns)
 
 
 @dataclass(frozen=True)
@@ -96,7 +126,7 @@ def _paragraph(style: str, text: Optional[str], *, align: Optional[str] = None, 
 
 
 def _rule(p: StyleProfile, available_mm: float) -> str:
-    """The short rule under the appendix heading, as :func:`generate._rule` draws it."""
+    """The short rule under the appendix heading, as :func:`.docx_parts.add_rule` draws it."""
     side = twips(max(0.0, (available_mm - p.subject_rule_mm) / 2))
     tiny = int(round(TINY_MARK_PT * 2))
     return ('<w:p><w:pPr><w:keepNext w:val="0"/><w:pBdr><w:bottom w:val="single" '
