@@ -1,4 +1,11 @@
-"""Shared fixtures: the bundled plan, and broken copies of it."""
+"""Shared fixtures: the tests' own copy of the Tam Đường plan, broken copies of it,
+and one build of it shared by the whole run.
+
+The tests read ``tests/fixtures/tam-duong`` (a frozen copy of the plan the project
+ships in ``plan/``), never the editable ``plan/`` folder: the office will change that
+folder (its real appendix, its own agencies) and the tests must not break the day it
+does.  Only ``tests/test_bundled_plan.py`` reads ``plan/`` (it builds, it validates,
+it prints every paragraph of the seed)."""
 
 from __future__ import annotations
 
@@ -10,13 +17,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plan"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: the tests' Tam Đường plan (a frozen copy of the bundled ``plan/``)
+PLAN = FIXTURES / "tam-duong"
+#: the plan the project ships: for the smoke tests of tests/test_bundled_plan.py only
+BUNDLED_PLAN = ROOT / "plan"
 
 
 @pytest.fixture
 def plan_copy(tmp_path: Path) -> Path:
-    """A fresh copy of the bundled plan directory that a test may break."""
+    """A fresh copy of the fixture plan (:data:`PLAN`) that a test may break."""
     target = tmp_path / "plan"
     shutil.copytree(PLAN, target)
     return target

@@ -16,7 +16,7 @@ import kehoach
 from kehoach import check_plan, load_plan, PlanError
 from kehoach.cli import main
 
-from conftest import position, replace_once
+from conftest import PLAN, position, replace_once
 
 
 def only(diagnostics, code):
@@ -35,7 +35,7 @@ def assert_at(plan_dir: Path, code: str, file: str, line: int, col: int):
 
 
 def test_bundled_plan_is_valid():
-    plan, diagnostics = check_plan(Path(__file__).parent.parent / "plan")
+    plan, diagnostics = check_plan(PLAN)
     assert [d.format() for d in diagnostics if d.is_error] == []
     assert plan is not None
 
@@ -285,7 +285,7 @@ def test_cli_json_format(plan_copy):
 
 
 def test_cli_valid_exit_0():
-    result = run_cli("validate", str(Path(__file__).parent.parent / "plan"))
+    result = run_cli("validate", str(PLAN))
     assert result.returncode == 0, result.stderr
     assert "hợp lệ" in result.stdout
 

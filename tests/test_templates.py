@@ -39,6 +39,7 @@ from kehoach.templating.generate import STYLE_NAMES, generate_templates
 from kehoach.templating.profile import DEFAULT
 from kehoach.templating.tables import appendices_xml
 
+from conftest import PLAN
 from ooxml import NS, W, edit_part, part
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +57,7 @@ def template_bytes() -> bytes:
 
 @pytest.fixture(scope="module")
 def context() -> dict:
-    return plan_doc.context(kehoach.load_plan(ROOT / "plan"))
+    return plan_doc.context(kehoach.load_plan(PLAN))
 
 
 @pytest.fixture(scope="module")

@@ -54,6 +54,7 @@ from kehoach.templating.generate import (
 )
 from kehoach.templating.profile import DEFAULT
 
+from conftest import PLAN
 from ooxml import NS, W, cells_of, part, rows_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +74,7 @@ def templates() -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def plan():
-    return kehoach.load_plan(ROOT / "plan")
+    return kehoach.load_plan(PLAN)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +83,7 @@ def contexts(plan) -> dict[str, dict]:
     letter = letter_doc.context(plan, "phong-y-te")
     letter.setdefault("issuer_short", plan.issuer.short_name)
     report = report_doc.context(plan, per, "xa-binh-lu")
-    returns, _ = load_returns(plan, ROOT / "plan", "2025-H1", reports_dir=RETURNS)
+    returns, _ = load_returns(plan, PLAN, "2025-H1", reports_dir=RETURNS)
     cons = consolidated_doc.context(plan, consolidate(plan, per, returns, datetime.date(2025, 6, 25)))
     cons.setdefault("issuer_short", plan.issuer.short_name)
     cons.setdefault("report_ref", {
