@@ -9,10 +9,17 @@ it prints every paragraph of the seed)."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import io
+import os
 import re
 import shutil
+import subprocess
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,3 +105,60 @@ def use_default_templates(plan_dir: Path, folder: str = "mau") -> Path:
     text = (plan_dir / "plan.yaml").read_text(encoding="utf-8")
     (plan_dir / "plan.yaml").write_text(text.replace("\nlevel:", f"\ntemplates: {folder}\nlevel:", 1), encoding="utf-8")
     return templates
+
+
+#: the day the shared build is "as of": after the 2025-H1 due date (20/6/2025)
+AS_OF = dt.date(2025, 6, 25)
+
+
+@dataclass(frozen=True)
+class Built:
+    """A build of a plan: the loaded plan, the output folder, ``build()``'s result."""
+
+    plan: Any
+    out: Path
+    result: Any
+
+
+@pytest.fixture(scope="session")
+def plan_build(tmp_path_factory) -> Built:
+    """THE build of the fixture plan (:data:`PLAN`, no returns, as of :data:`AS_OF`),
+    made once and shared by every test module of the run that reads a plain build:
+    read it, never write into it (a test that changes a build makes its own)."""
+    import kehoach
+    plan = kehoach.load_plan(PLAN)
+    out = tmp_path_factory.mktemp("plan-build") / "out"
+    result = kehoach.build(plan, out, options=kehoach.BuildOptions(as_of=AS_OF))
+    return Built(plan, out, result)
+
+
+def run_cli(*args: str, env: dict | None = None, cwd: Path | str | None = None) -> subprocess.CompletedProcess:
+    """``kehoach args`` IN PROCESS (``kehoach.cli.main``), with ``env`` added to the
+    environment and ``cwd`` as the working folder for the call; the result looks
+    like ``subprocess.run``'s (returncode, stdout, stderr).
+
+    A subprocess costs a Python start and kehoach's imports (about a second on the
+    2-core CI machine) and proves nothing more for most commands; the tests of
+    the entry point itself (``python -m kehoach``, exit codes, stdout/stderr
+    separation, a fresh process's caches) keep a real subprocess."""
+    from kehoach import cli
+    out, err = io.StringIO(), io.StringIO()
+    saved_env = {k: os.environ.get(k) for k in (env or {})}
+    saved_cwd = os.getcwd()
+    os.environ.update(env or {})
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exc:  # argparse's own exits
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os.chdir(saved_cwd)
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return subprocess.CompletedProcess(["kehoach", *args], code, out.getvalue(), err.getvalue())

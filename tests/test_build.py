@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import subprocess
 import sys
 import zipfile
@@ -19,14 +18,12 @@ import kehoach
 from kehoach.build import build, render_plan
 from kehoach.render import publish as _publish_fn  # noqa: F401  (the function)
 
-from conftest import PLAN, replace_once
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import AS_OF, PLAN, replace_once, run_cli
 
 
-def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kehoach", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+def run_process(*args: str) -> subprocess.CompletedProcess:
+    """``python -m kehoach args`` in a fresh process (no cache shared with this one)."""
+    return subprocess.run([sys.executable, "-m", "kehoach", *args], capture_output=True, text=True)
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -62,14 +59,13 @@ def test_build_writes_documents_and_manifest(tmp_path):
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
 
 
-def test_two_builds_are_byte_identical(tmp_path):
-    plan = kehoach.load_plan(PLAN)
-    build(plan, tmp_path / "a")
-    build(plan, tmp_path / "b")
-    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+def test_two_builds_are_byte_identical(tmp_path, plan_build):
+    build(kehoach.load_plan(PLAN), tmp_path / "b", options=kehoach.BuildOptions(as_of=AS_OF))
+    assert tree(plan_build.out) == tree(tmp_path / "b")
     # and in a fresh process (no shared caches)
-    assert run_cli("build", str(PLAN), "-o", str(tmp_path / "c")).returncode == 0
-    assert tree(tmp_path / "a") == tree(tmp_path / "c")
+    result = run_process("build", str(PLAN), "-o", str(tmp_path / "c"), "--as-of", AS_OF.isoformat())
+    assert result.returncode == 0, result.stderr
+    assert tree(plan_build.out) == tree(tmp_path / "c")
 
 
 def test_source_date_epoch_is_honoured(tmp_path):

@@ -4,7 +4,7 @@ platform.
 
 The real-LibreOffice tests share one pair of builds of a small synthetic plan
 (module fixture).  Like tests/test_render_pdf.py they fail, not skip, when
-soffice is missing, unless KEHOACH_NO_SOFFICE=1.
+soffice is missing, unless KEHOACH_NO_SOFFICE=1 outside CI (``tests/office.py``).
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ import pytest
 
 import kehoach
 from kehoach.build import build
-from kehoach.render import find_soffice
 
 pdf_mod = importlib.import_module("kehoach.render.pdf")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synth_plan import write_plan  # noqa: E402
+
+from office import OFFICE, require_office  # noqa: E402
 
 
 # -- real LibreOffice ------------------------------------------------------------------
@@ -37,10 +38,7 @@ from synth_plan import write_plan  # noqa: E402
 
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory):
-    if os.environ.get("KEHOACH_NO_SOFFICE") == "1":
-        pytest.skip("KEHOACH_NO_SOFFICE=1: LibreOffice tests skipped on purpose")
-    if find_soffice() is None:
-        pytest.fail("LibreOffice (soffice) not found: `sudo apt-get install libreoffice-writer-nogui fonts-liberation2`")
+    require_office()
     work = tmp_path_factory.mktemp("pdf-builds")
     write_plan(work / "plan", 6, 6)
     plan = kehoach.load_plan(work / "plan")
@@ -50,6 +48,7 @@ def two_builds(tmp_path_factory):
     return plan, first, second, seen
 
 
+@OFFICE
 def test_two_pdf_builds_are_byte_identical(two_builds):
     _, first, second, _ = two_builds
     pdfs = [d for d in first.documents if d.path.endswith(".pdf")]
@@ -60,6 +59,7 @@ def test_two_pdf_builds_are_byte_identical(two_builds):
         assert (first.out_dir / d.path).read_bytes() == (second.out_dir / d.path).read_bytes(), d.path
 
 
+@OFFICE
 def test_progress_is_reported_during_conversion(two_builds):
     _, first, _, seen = two_builds
     pdf_paths = [p for _, p in seen if p.endswith(".pdf")]
@@ -68,6 +68,7 @@ def test_progress_is_reported_during_conversion(two_builds):
     assert [n for n, _ in seen] == sorted(n for n, _ in seen)
 
 
+@OFFICE
 def test_pdfa_identification_dates_and_fonts(two_builds):
     plan, first, _, _ = two_builds
     for d in (d for d in first.documents if d.path.endswith(".pdf")):
@@ -90,6 +91,7 @@ def test_pdfa_identification_dates_and_fonts(two_builds):
             assert fonts, d.path
 
 
+@OFFICE
 def test_pdf_title_is_the_documents_not_the_templates(two_builds):
     plan, first, _, _ = two_builds
     titles = {}
