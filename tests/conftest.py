@@ -162,3 +162,48 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | str | None = None) 
             else:
                 os.environ[k] = v
     return subprocess.CompletedProcess(["kehoach", *args], code, out.getvalue(), err.getvalue())
+
+
+#: the period and the commune whose documents go through LibreOffice (``office_pdfs``)
+OFFICE_PERIOD = "2025-H1"
+OFFICE_AGENCY = "xa-binh-lu"
+
+
+@pytest.fixture(scope="session")
+def office_pdfs(plan_build, tmp_path_factory) -> dict[str, Path]:
+    """The documents of the fixture plan that the LibreOffice tests read, converted
+    in ONE ``convert_to_pdf`` call (a LibreOffice start costs seconds): the plan
+    (from :func:`plan_build`), and a commune's letter, its report template and the
+    consolidated report of a build with the fixture returns (``fixtures/returns``).
+    Returns kind -> PDF, kinds ``plan``, ``letter``, ``report``, ``consolidated``;
+    the plan with returns is ``<folder of the PDFs>/../plan``."""
+    import time
+
+    import kehoach
+    from kehoach.render import convert_to_pdf
+    from office import require_office
+    require_office("pdffonts", "pdftoppm")
+    work = tmp_path_factory.mktemp("office")
+    plan_dir = work / "plan"
+    shutil.copytree(PLAN, plan_dir)
+    shutil.copytree(FIXTURES / "returns" / OFFICE_PERIOD, plan_dir / "reports" / OFFICE_PERIOD)
+    out = work / "out"
+    kehoach.build(kehoach.load_plan(plan_dir), out, options=kehoach.BuildOptions(as_of=AS_OF))
+    sources = {
+        "plan": plan_build.out / f"{plan_build.plan.id}.docx",
+        "letter": out / "cong-van" / f"{OFFICE_AGENCY}.docx",
+        "report": out / "bao-cao" / OFFICE_PERIOD / f"{OFFICE_AGENCY}.docx",
+        "consolidated": out / "tong-hop" / f"{OFFICE_PERIOD}.docx",
+    }
+    inputs = work / "in"
+    inputs.mkdir()
+    copies = []
+    for kind, src in sources.items():  # letter and report template share a file name
+        assert src.is_file(), f"{src} was not built"
+        copies.append(inputs / (src.name if kind == "plan" else f"{kind}-{src.name}"))
+        shutil.copyfile(src, copies[-1])
+    started = time.monotonic()
+    results = convert_to_pdf(copies, work / "pdf")
+    assert time.monotonic() - started < 180
+    assert [p.name for p in results] == [c.stem + ".pdf" for c in copies]
+    return dict(zip(sources, results))

@@ -9,8 +9,10 @@ soffice is missing, unless KEHOACH_NO_SOFFICE=1 outside CI (``tests/office.py``)
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import io
+import json
 import os
 import signal
 import subprocess
@@ -57,6 +59,25 @@ def test_two_pdf_builds_are_byte_identical(two_builds):
     assert first.manifest == second.manifest
     for d in pdfs:
         assert (first.out_dir / d.path).read_bytes() == (second.out_dir / d.path).read_bytes(), d.path
+
+
+@OFFICE
+def test_manifest_lists_every_pdf_with_its_sha256(two_builds):
+    """Each .docx has its PDF in manifest.json (same kind, the file's SHA-256), on
+    disk and in what ``build()`` returns; the plan's PDF is of kind "plan"."""
+    plan, first, _, _ = two_builds
+    manifest = json.loads((first.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    entries = {e["path"]: e for e in manifest["documents"]}
+    returned = {e["path"]: e for e in first.manifest["documents"]}
+    docx = [e for e in manifest["documents"] if e["path"].endswith(".docx")]
+    assert len(docx) >= 4
+    for d in docx:
+        path = d["path"][:-len(".docx")] + ".pdf"
+        assert path in entries, path
+        entry = entries[path]
+        assert entry["sha256"] == hashlib.sha256((first.out_dir / path).read_bytes()).hexdigest(), path
+        assert entry["kind"] == d["kind"] and returned[path] == entry, path
+    assert entries[f"{plan.id}.pdf"]["kind"] == "plan"
 
 
 @OFFICE

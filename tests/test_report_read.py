@@ -22,6 +22,7 @@ from kehoach.report_read import read_reports, write_read_returns
 from kehoach.returns import load_returns
 
 from conftest import FIXTURES
+from office import OFFICE, require_office
 
 PLAN = FIXTURES / "reporting" / "plan"
 PERIOD = "2025-H1"
@@ -261,15 +262,12 @@ def test_period_agency_and_file_problems(work, blank, plan):
     assert report.submitted == dt.date(2025, 6, 21)
 
 
+@OFFICE
 def test_a_report_saved_again_by_an_office_suite_reads_the_same(work, blank, plan):
     """The filled report opened and saved again as .docx by LibreOffice (the
     real office suite CI installs; it rewrites every part of the package, as
     Word does) gives exactly the answers of the file it started from."""
-    from kehoach.render import find_soffice
-
-    soffice = find_soffice()
-    if soffice is None:
-        pytest.fail("LibreOffice (soffice) not found; CI installs libreoffice-writer-nogui")
+    soffice = require_office()
     (work / "in").mkdir()
     source = save(filled(blank), work / "in" / "phong-tu-phap.docx")
     profile = work / "lo-profile"
