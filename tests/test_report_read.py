@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import docx
@@ -21,7 +20,7 @@ from kehoach.periods import period
 from kehoach.report_read import read_reports, write_read_returns
 from kehoach.returns import load_returns
 
-from conftest import FIXTURES
+from conftest import FIXTURES, run_cli
 from office import OFFICE, require_office
 
 PLAN = FIXTURES / "reporting" / "plan"
@@ -116,10 +115,6 @@ def filled(blank: bytes):
     write_under(document, "IV. ĐỀ XUẤT, KIẾN NGHỊ", "Đề nghị bổ sung 01 biên chế.")
     date_the_report(document, "Tam Đường, ngày 18 tháng 6 năm 2025")
     return document
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kehoach", *args], capture_output=True, text=True, cwd=cwd)
 
 
 def test_the_layout_the_agency_receives(blank, plan):
