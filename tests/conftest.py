@@ -207,3 +207,13 @@ def office_pdfs(plan_build, tmp_path_factory) -> dict[str, Path]:
     assert time.monotonic() - started < 180
     assert [p.name for p in results] == [c.stem + ".pdf" for c in copies]
     return dict(zip(sources, results))
+
+
+def check_jsonschema(*args: str) -> subprocess.CompletedProcess:
+    """``check-jsonschema args``: that tool's own click command, run in process (a
+    Python start and its imports cost about a second a call); the result looks like
+    ``subprocess.run``'s (returncode, stdout, stderr)."""
+    from check_jsonschema.cli.main_command import main
+    from click.testing import CliRunner
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return subprocess.CompletedProcess(["check-jsonschema", *args], result.exit_code, result.stdout, result.stderr)

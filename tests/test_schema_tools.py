@@ -18,20 +18,14 @@ from kehoach import cli
 from kehoach.scaffold import LEVELS, new_plan_repo
 from kehoach.schema_export import COMMON, export_schemas, schema_texts, stale_schemas
 
-from conftest import FIXTURES, PLAN, ROOT, replace_once
+from conftest import FIXTURES, PLAN, ROOT, check_jsonschema, replace_once
 
 KINDS = {"plan.yaml": "plan.schema.json", "agencies.yaml": "agencies.schema.json", "tasks.yaml": "tasks.schema.json"}
 RETURNS = sorted((FIXTURES / "returns").rglob("*.yaml"))
 
 
 def _check_jsonschema(schema: Path, *files: Path) -> subprocess.CompletedProcess:
-    """``check-jsonschema --schemafile schema files``: its own click command, run in
-    process (a Python start and check-jsonschema's imports cost about a second per
-    call, some twenty calls here); the result looks like ``subprocess.run``'s."""
-    from check_jsonschema.cli.main_command import main
-    from click.testing import CliRunner
-    result = CliRunner().invoke(main, ["--schemafile", str(schema), *map(str, files)], catch_exceptions=False)
-    return subprocess.CompletedProcess(["check-jsonschema"], result.exit_code, result.stdout, result.stderr)
+    return check_jsonschema("--schemafile", str(schema), *map(str, files))
 
 
 @pytest.fixture(scope="module")
