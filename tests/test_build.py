@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -20,14 +20,12 @@ from kehoach.build import build, render_plan
 from kehoach.documents.kind import FileKind
 from kehoach.render import publish as _publish_fn  # noqa: F401  (the function)
 
-from conftest import PLAN, replace_once
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import AS_OF, PLAN, replace_once, run_cli
 
 
-def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kehoach", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+def run_process(*args: str) -> subprocess.CompletedProcess:
+    """``python -m kehoach args`` in a fresh process (no cache shared with this one)."""
+    return subprocess.run([sys.executable, "-m", "kehoach", *args], capture_output=True, text=True)
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -64,14 +62,13 @@ def test_build_writes_documents_and_manifest(tmp_path):
         assert "sha256" not in entry  # each hash is stored once, in "files"
 
 
-def test_two_builds_are_byte_identical(tmp_path):
-    plan = kehoach.load_plan(PLAN)
-    build(plan, tmp_path / "a")
-    build(plan, tmp_path / "b")
-    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+def test_two_builds_are_byte_identical(tmp_path, plan_build):
+    build(kehoach.load_plan(PLAN), tmp_path / "b", options=kehoach.BuildOptions(as_of=AS_OF))
+    assert tree(plan_build.out) == tree(tmp_path / "b")
     # and in a fresh process (no shared caches)
-    assert run_cli("build", str(PLAN), "-o", str(tmp_path / "c")).returncode == 0
-    assert tree(tmp_path / "a") == tree(tmp_path / "c")
+    result = run_process("build", str(PLAN), "-o", str(tmp_path / "c"), "--as-of", AS_OF.isoformat())
+    assert result.returncode == 0, result.stderr
+    assert tree(plan_build.out) == tree(tmp_path / "c")
 
 
 def test_source_date_epoch_is_honoured(tmp_path):
@@ -82,9 +79,9 @@ def test_source_date_epoch_is_honoured(tmp_path):
         assert b"2025-03-03T" in z.read("docProps/core.xml")
 
 
-def test_failed_build_leaves_output_untouched(tmp_path, plan_copy):
+def test_failed_build_leaves_output_untouched(tmp_path, plan_copy, plan_build):
     out = tmp_path / "out"
-    assert run_cli("build", str(plan_copy), "-o", str(out)).returncode == 0
+    shutil.copytree(plan_build.out, out)  # a previous, good build of the same plan
     before = tree(out)
     # invalid input: exit 1, output unchanged
     replace_once(plan_copy / "plan.yaml", "  from: 2025", "  from: x")
@@ -93,13 +90,13 @@ def test_failed_build_leaves_output_untouched(tmp_path, plan_copy):
     assert tree(out) == before
 
 
-def test_failure_midway_leaves_output_untouched(tmp_path, monkeypatch):
+def test_failure_midway_leaves_output_untouched(tmp_path, monkeypatch, plan_build):
     """A build that fails after some documents were rendered publishes nothing."""
     import importlib
     build_module = importlib.import_module("kehoach.build")
     plan = kehoach.load_plan(PLAN)
     out = tmp_path / "out"
-    build(plan, out)
+    shutil.copytree(plan_build.out, out)  # a previous, good build of the same plan
     before = tree(out)
 
     def explode(plan, env, selection):

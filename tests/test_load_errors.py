@@ -16,7 +16,7 @@ import kehoach
 from kehoach import check_plan, load_plan, PlanError
 from kehoach.cli import main
 
-from conftest import position, replace_once
+from conftest import PLAN, position, replace_once, run_cli
 
 
 def only(diagnostics, code):
@@ -35,7 +35,7 @@ def assert_at(plan_dir: Path, code: str, file: str, line: int, col: int):
 
 
 def test_bundled_plan_is_valid():
-    plan, diagnostics = check_plan(Path(__file__).parent.parent / "plan")
+    plan, diagnostics = check_plan(PLAN)
     assert [d.format() for d in diagnostics if d.is_error] == []
     assert plan is not None
 
@@ -260,14 +260,16 @@ def test_load_plan_raises_plan_error(plan_copy):
 
 # -- the CLI on broken input: exit 1, positioned message, no traceback -------------
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
+def run_process(*args: str) -> subprocess.CompletedProcess:
+    """``python -m kehoach args`` in a real process: the entry point's exit codes and streams."""
     return subprocess.run([sys.executable, "-m", "kehoach", *args], capture_output=True, text=True)
 
 
 def test_cli_invalid_exit_1_no_traceback(plan_copy):
     text = replace_once(plan_copy / "plan.yaml", "  place: Tam Đường", "  plase: Tam Đường")
     line, col = position(text, "plase:")
-    result = run_cli("validate", str(plan_copy))
+    result = run_process("validate", str(plan_copy))
+    assert result.stdout == ""
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"plan.yaml:{line}:{col}: KH020 lỗi: khóa 'plase'" in result.stderr
@@ -285,14 +287,14 @@ def test_cli_json_format(plan_copy):
 
 
 def test_cli_valid_exit_0():
-    result = run_cli("validate", str(Path(__file__).parent.parent / "plan"))
+    result = run_cli("validate", str(PLAN))
     assert result.returncode == 0, result.stderr
     assert "hợp lệ" in result.stdout
 
 
 def test_cli_usage_error_exit_2():
     assert run_cli("validate", "--format", "xml").returncode == 2
-    assert run_cli("no-such-command").returncode == 2
+    assert run_process("no-such-command").returncode == 2
     assert main(["validate", "--format", "xml"]) == 2
 
 

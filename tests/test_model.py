@@ -13,7 +13,7 @@ import pytest
 
 import kehoach
 
-from conftest import SEED, norm, seed_paragraphs
+from conftest import PLAN, SEED, norm, seed_paragraphs
 from kehoach import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def plan():
-    return load_plan(ROOT / "plan")
+    return load_plan(PLAN)
 
 
 def plan_text_lines(plan) -> list[str]:

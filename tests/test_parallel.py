@@ -4,7 +4,6 @@ bytes, in the same order, with the same progress calls, as in one process."""
 from __future__ import annotations
 
 import importlib
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +16,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from synth_plan import write_plan  # noqa: E402
 
 from reporting_scenario import AFTER, PERIOD, write_scenario  # noqa: E402
-from conftest import spy_rendered_here, use_default_templates
+from conftest import run_cli, spy_rendered_here, use_default_templates
 
 build_module = importlib.import_module("kehoach.build")
 
@@ -91,9 +90,7 @@ def test_user_templates_render_in_the_pool_through_the_sandbox(tmp_path, monkeyp
 
 
 def test_jobs_option_on_the_command_line(synth, tmp_path):
-    ok = subprocess.run([sys.executable, "-m", "kehoach", "-q", "build", str(synth), "-o", str(tmp_path / "a"),
-                         "-j", "2"], capture_output=True, text=True)
+    ok = run_cli("-q", "build", str(synth), "-o", str(tmp_path / "a"), "-j", "2")
     assert ok.returncode == 0, ok.stderr
-    bad = subprocess.run([sys.executable, "-m", "kehoach", "build", str(synth), "-o", str(tmp_path / "b"),
-                          "-j", "0"], capture_output=True, text=True)
+    bad = run_cli("build", str(synth), "-o", str(tmp_path / "b"), "-j", "0")
     assert bad.returncode == 2 and "số tiến trình" in bad.stderr and "Traceback" not in bad.stderr

@@ -1,6 +1,9 @@
 """benchmarks/run.py works: run at its smallest size, every figure is printed
 and written to JSON.  Nothing is timed here (speed is the benchmark's job,
-not a test's); this only proves the script runs from the repository."""
+not a test's); this only proves the script runs from the repository.
+
+Marked ``office``: its PDF figure starts LibreOffice (with ``KEHOACH_NO_SOFFICE=1``
+outside CI it runs without that figure, see ``tests/office.py``)."""
 
 from __future__ import annotations
 
@@ -10,13 +13,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from office import OFFICE, require_office, skipped_on_purpose
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@OFFICE
 def test_benchmark_runs_at_its_smallest_size(tmp_path):
     out = tmp_path / "bench.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    pdf_docs = "0" if os.environ.get("KEHOACH_NO_SOFFICE") == "1" else "1"
+    pdf_docs = "0" if skipped_on_purpose() else "1"
+    if pdf_docs == "1":
+        require_office()
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "10,20", "--agencies", "6",
          "--repeat", "1", "--pdf-docs", pdf_docs, "--json", str(out)],

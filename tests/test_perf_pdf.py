@@ -4,13 +4,15 @@ platform.
 
 The real-LibreOffice tests share one pair of builds of a small synthetic plan
 (module fixture).  Like tests/test_render_pdf.py they fail, not skip, when
-soffice is missing, unless KEHOACH_NO_SOFFICE=1.
+soffice is missing, unless KEHOACH_NO_SOFFICE=1 outside CI (``tests/office.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import io
+import json
 import os
 import signal
 import subprocess
@@ -24,12 +26,13 @@ import pytest
 
 import kehoach
 from kehoach.build import build
-from kehoach.render import find_soffice
 
 pdf_mod = importlib.import_module("kehoach.render.pdf")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synth_plan import write_plan  # noqa: E402
+
+from office import OFFICE, require_office  # noqa: E402
 
 
 # -- real LibreOffice ------------------------------------------------------------------
@@ -37,10 +40,7 @@ from synth_plan import write_plan  # noqa: E402
 
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory):
-    if os.environ.get("KEHOACH_NO_SOFFICE") == "1":
-        pytest.skip("KEHOACH_NO_SOFFICE=1: LibreOffice tests skipped on purpose")
-    if find_soffice() is None:
-        pytest.fail("LibreOffice (soffice) not found: `sudo apt-get install libreoffice-writer-nogui fonts-liberation2`")
+    require_office()
     work = tmp_path_factory.mktemp("pdf-builds")
     write_plan(work / "plan", 6, 6)
     plan = kehoach.load_plan(work / "plan")
@@ -50,6 +50,7 @@ def two_builds(tmp_path_factory):
     return plan, first, second, seen
 
 
+@OFFICE
 def test_two_pdf_builds_are_byte_identical(two_builds):
     _, first, second, _ = two_builds
     pdfs = [d for d in first.documents if d.path.endswith(".pdf")]
@@ -60,6 +61,26 @@ def test_two_pdf_builds_are_byte_identical(two_builds):
         assert (first.out_dir / d.path).read_bytes() == (second.out_dir / d.path).read_bytes(), d.path
 
 
+@OFFICE
+def test_manifest_lists_every_pdf_with_its_sha256(two_builds):
+    """Each .docx has its PDF in manifest.json (same kind, the file's SHA-256), on
+    disk and in what ``build()`` returns; the plan's PDF is of kind "plan"."""
+    plan, first, _, _ = two_builds
+    manifest = json.loads((first.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    entries = {e["path"]: e for e in manifest["documents"]}
+    returned = {e["path"]: e for e in first.manifest["documents"]}
+    docx = [e for e in manifest["documents"] if e["path"].endswith(".docx")]
+    assert len(docx) >= 4
+    for d in docx:
+        path = d["path"][:-len(".docx")] + ".pdf"
+        assert path in entries, path
+        entry = entries[path]
+        assert manifest["files"][path] == hashlib.sha256((first.out_dir / path).read_bytes()).hexdigest(), path
+        assert entry["kind"] == d["kind"] and returned[path] == entry, path
+    assert entries[f"{plan.id}.pdf"]["kind"] == "plan"
+
+
+@OFFICE
 def test_progress_is_reported_during_conversion(two_builds):
     _, first, _, seen = two_builds
     pdf_paths = [p for _, p in seen if p.endswith(".pdf")]
@@ -68,6 +89,7 @@ def test_progress_is_reported_during_conversion(two_builds):
     assert [n for n, _ in seen] == sorted(n for n, _ in seen)
 
 
+@OFFICE
 def test_pdfa_identification_dates_and_fonts(two_builds):
     plan, first, _, _ = two_builds
     for d in (d for d in first.documents if d.path.endswith(".pdf")):
@@ -90,6 +112,7 @@ def test_pdfa_identification_dates_and_fonts(two_builds):
             assert fonts, d.path
 
 
+@OFFICE
 def test_pdf_title_is_the_documents_not_the_templates(two_builds):
     plan, first, _, _ = two_builds
     titles = {}

@@ -15,7 +15,7 @@ from kehoach.periods import (
     periods,
 )
 
-from conftest import position, replace_once
+from conftest import PLAN, position, replace_once
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -27,7 +27,7 @@ CALENDAR_END = '  open: ["2025-H1"]\n'
 
 @pytest.fixture(scope="module")
 def plan():
-    return load_plan(ROOT / "plan")
+    return load_plan(PLAN)
 
 
 def set_calendar(plan_dir: Path, block: str) -> str:
@@ -299,6 +299,6 @@ def test_duplicate_open_period(plan_copy):
 
 
 def test_bundled_plan_calendar_is_valid():
-    plan, diagnostics = check_plan(ROOT / "plan")
+    plan, diagnostics = check_plan(PLAN)
     assert plan is not None
     assert [d.format() for d in diagnostics if d.code.startswith("KH06")] == []

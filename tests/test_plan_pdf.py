@@ -1,8 +1,12 @@
-"""The bundled plan through the real LibreOffice: ``build(plan, out, pdf=True)``.
+"""The fixture plan's document through the real LibreOffice: the .docx of the run's
+shared build, converted with the workflow documents in one LibreOffice call
+(``office_pdfs`` in conftest.py).  ``build(..., pdf=...)`` itself (every document
+converted, the PDFs in the manifest) is tested on a small plan in test_perf_pdf.py.
 
 LibreOffice is the second, independent reader of the .docx: what it prints is
-what an office will print.  These tests never skip: CI installs LibreOffice and
-poppler-utils, so a missing tool is a broken environment and fails loudly.
+what an office will print.  These tests are marked ``office`` and go through
+``tests/office.py``: CI installs LibreOffice and poppler-utils, so a missing tool
+is a broken environment and fails loudly.
 
 Pages are read with poppler (``pdfinfo -f 1 -l 99`` for each page's size,
 ``pdftotext -f N -l N -layout`` for each page's text).  PDF text is not NFC and
@@ -14,22 +18,18 @@ are drawings, not text: they are measured on the page rendered to grey pixels
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
 import re
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-import kehoach
-from kehoach.build import build
-from kehoach.render import find_soffice
+from conftest import SEED, norm, seed_paragraphs
+from office import OFFICE
 
-from conftest import PLAN, SEED, norm, seed_paragraphs
+pytestmark = OFFICE
 
 
 A4_PORTRAIT = (595.0, 842.0)
@@ -44,17 +44,6 @@ def canonical(text: str) -> str:
 
 
 # --- tools -----------------------------------------------------------------------------------
-
-
-def _require_tools() -> None:
-    if find_soffice() is None:
-        pytest.fail(
-            "LibreOffice (soffice) not found, but the PDF of the plan is built with it and CI installs it: "
-            "`sudo apt-get install libreoffice-writer-nogui fonts-liberation2`."
-        )
-    for tool in ("pdfinfo", "pdftotext", "pdffonts", "pdftoppm"):
-        if shutil.which(tool) is None:
-            pytest.fail(f"{tool} not found: install poppler-utils (`sudo apt-get install poppler-utils`).")
 
 
 def _run(*args: str) -> str:
@@ -133,10 +122,9 @@ def is_size(size: tuple[float, float], expected: tuple[float, float]) -> bool:
 
 
 class Built:
-    def __init__(self, out: Path, result):
-        self.out = out
-        self.result = result
-        self.pdf = out / "tam-duong-qd27.pdf"
+    def __init__(self, pdf: Path):
+        self.out = pdf.parent
+        self.pdf = pdf
         self.sizes = page_sizes(self.pdf) if self.pdf.is_file() else []
         self.pages = [page_lines(self.pdf, i + 1) for i in range(len(self.sizes))]
 
@@ -150,11 +138,8 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Built:
-    _require_tools()
-    out = tmp_path_factory.mktemp("pdf") / "out"
-    result = build(kehoach.load_plan(PLAN), out, pdf=True)
-    return Built(out, result)
+def built(office_pdfs) -> Built:
+    return Built(office_pdfs["plan"])
 
 
 # --- tests ----------------------------------------------------------------------------------------
@@ -165,17 +150,6 @@ def test_pdf_exists_and_is_a_pdf(built):
     data = built.pdf.read_bytes()
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
     assert len(built.sizes) >= 4
-
-
-def test_manifest_lists_the_pdf_with_its_sha256(built):
-    manifest = json.loads((built.out / "manifest.json").read_text(encoding="utf-8"))
-    entries = {e["path"]: e for e in manifest["documents"]}
-    assert "tam-duong-qd27.pdf" in entries, entries
-    entry = entries["tam-duong-qd27.pdf"]
-    assert manifest["files"]["tam-duong-qd27.pdf"] == hashlib.sha256(built.pdf.read_bytes()).hexdigest()
-    assert entry["kind"] == "plan"
-    returned = {e["path"]: e for e in built.result.manifest["documents"]}
-    assert returned["tam-duong-qd27.pdf"] == entry
 
 
 def test_portrait_pages_then_landscape_appendix(built):

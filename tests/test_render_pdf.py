@@ -1,8 +1,8 @@
 """Tests for kehoach.render.pdf: LibreOffice conversion and its failure detection.
 
-The real-LibreOffice tests do NOT skip when soffice is missing: CI installs it,
-so a missing soffice is a broken environment and must fail loudly.  Set
-KEHOACH_NO_SOFFICE=1 to skip them deliberately (e.g. on a laptop without it).
+The real-LibreOffice tests are marked ``office`` and go through
+``tests/office.py`` (a missing soffice fails them: CI installs it;
+KEHOACH_NO_SOFFICE=1 skips them outside CI).
 The tests with a fake soffice always run: they pin down how success is judged
 when LibreOffice lies with exit code 0.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import shutil
 import stat
 import subprocess
 import time
@@ -25,6 +24,8 @@ import pytest
 from docx.shared import Mm
 
 from kehoach.render import PdfError, SofficeNotFound, convert_to_pdf, find_soffice
+
+from office import OFFICE, require_office
 
 pdf_mod = importlib.import_module("kehoach.render.pdf")
 
@@ -48,19 +49,7 @@ def nfc(s: str) -> str:
 
 @pytest.fixture
 def soffice():
-    if os.environ.get("KEHOACH_NO_SOFFICE") == "1":
-        pytest.skip("KEHOACH_NO_SOFFICE=1: LibreOffice tests skipped on purpose")
-    path = find_soffice()
-    if path is None:
-        pytest.fail(
-            "LibreOffice (soffice) not found, but these tests need it. Install it with "
-            "`sudo apt-get install libreoffice-writer-nogui fonts-liberation2`, "
-            "or set KEHOACH_NO_SOFFICE=1 to skip them deliberately."
-        )
-    for tool in ("pdfinfo", "pdftotext"):
-        if shutil.which(tool) is None:
-            pytest.fail(f"{tool} not found: install poppler-utils (apt-get install poppler-utils)")
-    return path
+    return require_office()
 
 
 def pdfinfo(path: Path) -> dict[str, str]:
@@ -75,6 +64,7 @@ def pdftext(path: Path) -> str:
 # --- real LibreOffice ---------------------------------------------------------
 
 
+@OFFICE
 def test_convert_one_a4_page(soffice, tmp_path):
     src = write_docx(tmp_path / "kế-hoạch.docx")
     t0 = time.perf_counter()
@@ -96,6 +86,7 @@ def test_convert_one_a4_page(soffice, tmp_path):
     assert sorted(p.name for p in (tmp_path / "pdf").iterdir()) == ["kế-hoạch.pdf"]
 
 
+@OFFICE
 def test_convert_several_in_one_call_replaces_stale(soffice, tmp_path):
     out = tmp_path / "pdf"
     out.mkdir()
@@ -110,6 +101,7 @@ def test_convert_several_in_one_call_replaces_stale(soffice, tmp_path):
         assert f"Tệp {n}" in nfc(pdftext(p))
 
 
+@OFFICE
 def test_broken_docx_is_reported_despite_exit_code_zero(soffice, tmp_path):
     good = write_docx(tmp_path / "good.docx")
     broken = tmp_path / "broken.docx"
@@ -129,6 +121,7 @@ def test_broken_docx_is_reported_despite_exit_code_zero(soffice, tmp_path):
     assert not (out / "broken.pdf").exists()
 
 
+@OFFICE
 def test_timeout_is_enforced(soffice, tmp_path):
     src = write_docx(tmp_path / "a.docx")
     t0 = time.perf_counter()

@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, position, replace_once
+from conftest import FIXTURES, position, replace_once, run_cli
 
 PLAN = FIXTURES / "reporting" / "plan"
 RETURNS = FIXTURES / "returns" / "2025-H1"
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kehoach", *args], capture_output=True, text=True, cwd=cwd)
+    """``kehoach args`` in process (``conftest.run_cli``), in ``cwd``."""
+    return run_cli(*args, cwd=cwd)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import docx
@@ -21,7 +20,8 @@ from kehoach.periods import period
 from kehoach.report_read import read_reports, write_read_returns
 from kehoach.returns import load_returns
 
-from conftest import FIXTURES
+from conftest import FIXTURES, run_cli
+from office import OFFICE, require_office
 
 PLAN = FIXTURES / "reporting" / "plan"
 PERIOD = "2025-H1"
@@ -115,10 +115,6 @@ def filled(blank: bytes):
     write_under(document, "IV. ĐỀ XUẤT, KIẾN NGHỊ", "Đề nghị bổ sung 01 biên chế.")
     date_the_report(document, "Tam Đường, ngày 18 tháng 6 năm 2025")
     return document
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kehoach", *args], capture_output=True, text=True, cwd=cwd)
 
 
 def test_the_layout_the_agency_receives(blank, plan):
@@ -261,15 +257,12 @@ def test_period_agency_and_file_problems(work, blank, plan):
     assert report.submitted == dt.date(2025, 6, 21)
 
 
+@OFFICE
 def test_a_report_saved_again_by_an_office_suite_reads_the_same(work, blank, plan):
     """The filled report opened and saved again as .docx by LibreOffice (the
     real office suite CI installs; it rewrites every part of the package, as
     Word does) gives exactly the answers of the file it started from."""
-    from kehoach.render import find_soffice
-
-    soffice = find_soffice()
-    if soffice is None:
-        pytest.fail("LibreOffice (soffice) not found; CI installs libreoffice-writer-nogui")
+    soffice = require_office()
     (work / "in").mkdir()
     source = save(filled(blank), work / "in" / "phong-tu-phap.docx")
     profile = work / "lo-profile"

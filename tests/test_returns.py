@@ -15,9 +15,8 @@ from kehoach.returns import (
     missing_agencies, write_returns,
 )
 
-from conftest import FIXTURES, position, replace_once
+from conftest import FIXTURES, PLAN, position, replace_once
 
-ROOT = Path(__file__).resolve().parent.parent
 RETURNS = FIXTURES / "returns"
 H1 = RETURNS / "2025-H1"
 COMMUNES = ("tt-tam-duong", "xa-ban-bo", "xa-ban-giang", "xa-ban-hon", "xa-binh-lu", "xa-giang-ma", "xa-ho-thau",
@@ -26,12 +25,12 @@ COMMUNES = ("tt-tam-duong", "xa-ban-bo", "xa-ban-giang", "xa-ban-hon", "xa-binh-
 
 @pytest.fixture(scope="module")
 def plan():
-    return load_plan(ROOT / "plan")
+    return load_plan(PLAN)
 
 
 @pytest.fixture(scope="module")
 def fixture_returns(plan):
-    returns, diagnostics = load_returns(plan, ROOT / "plan", "2025-H1", reports_dir=RETURNS)
+    returns, diagnostics = load_returns(plan, PLAN, "2025-H1", reports_dir=RETURNS)
     return returns, diagnostics
 
 

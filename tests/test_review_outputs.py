@@ -8,22 +8,19 @@ import re
 
 import pytest
 
-import kehoach
 from kehoach import cli
 from kehoach.annotations import format_github, format_gitlab
 from kehoach.diagnostics import make
 from kehoach.docx2text import docx_text
 from kehoach.documents import html_preview
 
-from conftest import PLAN, replace_once
+from conftest import replace_once
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    plan = kehoach.load_plan(PLAN)
-    out = tmp_path_factory.mktemp("preview") / "out"
-    result = kehoach.build(plan, out)
-    return plan, out, result
+def built(plan_build):
+    """The run's shared build of the fixture plan (read only)."""
+    return plan_build.plan, plan_build.out, plan_build.result
 
 
 def test_build_writes_a_self_contained_preview(built):

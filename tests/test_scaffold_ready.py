@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,8 @@ from kehoach import cli
 from kehoach.diagnostics import CODES
 from kehoach.placeholders import check_placeholders
 from kehoach.scaffold import LEVELS, Source, new_plan_repo, repo_files
+
+from conftest import run_cli
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -203,7 +204,7 @@ def test_source_errors_are_usage_errors(argv, message, tmp_path, capsys, monkeyp
 
 
 def test_cli_new_help_lists_the_sources():
-    result = subprocess.run([sys.executable, "-m", "kehoach", "new", "--help"], capture_output=True, text=True)
+    result = run_cli("new", "--help")
     assert result.returncode == 0
     for needle in ("--source {index,git,wheel}", "--from ĐỊA_CHỈ", "--no-git"):
         assert needle in result.stdout, needle

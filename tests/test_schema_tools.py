@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,15 +18,14 @@ from kehoach import cli
 from kehoach.scaffold import LEVELS, new_plan_repo
 from kehoach.schema_export import COMMON, export_schemas, schema_texts, stale_schemas
 
-from conftest import FIXTURES, PLAN, ROOT, replace_once
+from conftest import FIXTURES, PLAN, ROOT, check_jsonschema, replace_once
 
 KINDS = {"plan.yaml": "plan.schema.json", "agencies.yaml": "agencies.schema.json", "tasks.yaml": "tasks.schema.json"}
 RETURNS = sorted((FIXTURES / "returns").rglob("*.yaml"))
 
 
 def _check_jsonschema(schema: Path, *files: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema),
-                           *map(str, files)], capture_output=True, text=True, timeout=120)
+    return check_jsonschema("--schemafile", str(schema), *map(str, files))
 
 
 @pytest.fixture(scope="module")

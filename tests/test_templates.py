@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import copy
 import io
-import os
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -33,12 +31,14 @@ from lxml import etree
 
 import kehoach
 from kehoach.documents import plan as plan_doc
-from kehoach.render import check_docx, convert_to_pdf, find_soffice, make_environment
+from kehoach.render import check_docx, convert_to_pdf, make_environment
 from kehoach.templating.check import check_templates
 from kehoach.templating.generate import STYLE_NAMES, generate_templates
 from kehoach.templating.profile import DEFAULT
 from kehoach.templating.tables import appendices_xml
 
+from conftest import PLAN
+from office import OFFICE, require_office
 from ooxml import NS, W, edit_part, part
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ def template_bytes() -> bytes:
 
 @pytest.fixture(scope="module")
 def context() -> dict:
-    return plan_doc.context(kehoach.load_plan(ROOT / "plan"))
+    return plan_doc.context(kehoach.load_plan(PLAN))
 
 
 @pytest.fixture(scope="module")
@@ -382,14 +382,12 @@ def test_render_escapes_markup_and_drops_empty_note(template_bytes, context):
     assert context["appendix"]["note"] not in texts
 
 
+@OFFICE
 def test_libreoffice_layout(rendered, tmp_path, context):
     """The rendered plan in the real office suite: A4 portrait pages then
     landscape appendix pages, no number on either first page, appendix pages
     numbered from 1, the table's header row repeated on every appendix page."""
-    if os.environ.get("KEHOACH_NO_SOFFICE") == "1":
-        pytest.skip("KEHOACH_NO_SOFFICE=1: LibreOffice tests skipped on purpose")
-    if find_soffice() is None or shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
-        pytest.fail("LibreOffice and poppler-utils are needed (or set KEHOACH_NO_SOFFICE=1)")
+    require_office()
     src = tmp_path / "ke-hoach.docx"
     src.write_bytes(rendered)
     [pdf] = convert_to_pdf([src], tmp_path / "pdf")

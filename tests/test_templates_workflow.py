@@ -23,9 +23,7 @@ from __future__ import annotations
 import copy
 import datetime
 import io
-import os
 import re
-import shutil
 import subprocess
 import unicodedata
 import zipfile
@@ -42,7 +40,7 @@ from kehoach.documents import letter as letter_doc
 from kehoach.documents import plan as plan_doc
 from kehoach.documents import report as report_doc
 from kehoach.periods import period
-from kehoach.render import check_docx, convert_to_pdf, find_soffice
+from kehoach.render import check_docx, convert_to_pdf
 from kehoach.render.engine import render_docx
 from kehoach.returns import load_returns
 from kehoach.templating.check import check_templates
@@ -54,6 +52,8 @@ from kehoach.templating.generate import (
 )
 from kehoach.templating.profile import DEFAULT
 
+from conftest import PLAN
+from office import OFFICE, require_office
 from ooxml import NS, W, cells_of, part, rows_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +73,7 @@ def templates() -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def plan():
-    return kehoach.load_plan(ROOT / "plan")
+    return kehoach.load_plan(PLAN)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def contexts(plan) -> dict[str, dict]:
     letter = letter_doc.context(plan, "phong-y-te")
     letter.setdefault("issuer_short", plan.issuer.short_name)
     report = report_doc.context(plan, per, "xa-binh-lu")
-    returns, _ = load_returns(plan, ROOT / "plan", "2025-H1", reports_dir=RETURNS)
+    returns, _ = load_returns(plan, PLAN, "2025-H1", reports_dir=RETURNS)
     cons = consolidated_doc.context(plan, consolidate(plan, per, returns, datetime.date(2025, 6, 25)))
     cons.setdefault("issuer_short", plan.issuer.short_name)
     cons.setdefault("report_ref", {
@@ -485,10 +485,7 @@ def _tool(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def pdfs(rendered, tmp_path_factory) -> dict[str, Path]:
-    if os.environ.get("KEHOACH_NO_SOFFICE") == "1":
-        pytest.skip("KEHOACH_NO_SOFFICE=1: LibreOffice tests skipped on purpose")
-    if find_soffice() is None or shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
-        pytest.fail("LibreOffice and poppler-utils are needed (or set KEHOACH_NO_SOFFICE=1)")
+    require_office()
     folder = tmp_path_factory.mktemp("workflow")
     paths = []
     for name in WORKFLOW:
@@ -510,6 +507,7 @@ def _pages(pdf: Path) -> list[tuple[tuple[int, int], list[str]]]:
     return out
 
 
+@OFFICE
 @pytest.mark.parametrize("name", WORKFLOW)
 def test_libreoffice_layout(pdfs, name):
     pages = _pages(pdfs[name])

@@ -10,7 +10,9 @@ which task) or known by construction: the returns of the consolidation
 scenario are written by this module with chosen statuses, so the figures the
 report must print follow from those choices, not from the consolidation code.
 
-The plan is built a handful of times per module (module-scoped fixtures).
+The plain build is the run's shared one (``plan_build`` in conftest.py); the
+scenarios are built a handful of times per module (module-scoped fixtures); the
+CLI runs in process (``conftest.run_cli``).
 """
 
 from __future__ import annotations
@@ -18,11 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -34,7 +33,7 @@ from kehoach.build import BuildOptions, build
 from kehoach.returns import expected_agencies, init_returns
 from kehoach.templating.generate import STYLE_NAMES, WORKFLOW_STYLE_NAMES
 
-from conftest import PLAN, norm, position
+from conftest import AS_OF, PLAN, norm, position, run_cli
 from ooxml import (FONT_SLOTS, NS, Docx, Para, _containing_table, _flag, cell_text, cells_of, find_para,
                    has_page_field, mm_to_twips, next_para, paragraphs, pg, rows_of, span, tables, w)
 
@@ -50,12 +49,6 @@ KINDS = {"plan", "letter", "report-template", "consolidated-report", "calendar",
 def tree(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "KEHOACH_DEBUG"}
-    return subprocess.run([sys.executable, "-m", "kehoach", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env)
 
 
 # --- readers of these documents --------------------------------------------------------
@@ -146,8 +139,8 @@ def expected_due_lines(plan) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return kehoach.load_plan(PLAN)
+def plan(plan_build):
+    return plan_build.plan
 
 
 @pytest.fixture(scope="module")
@@ -156,11 +149,11 @@ def root(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def out(root, plan) -> Path:
-    """The bundled plan built as shipped (no returns): plan, letters, report templates, calendars."""
-    target = root / "out"
-    build(plan, target, options=BuildOptions(as_of=LATE))
-    return target
+def out(plan_build) -> Path:
+    """The fixture plan built as shipped (no returns), as of LATE: plan, letters, report
+    templates, calendars (the run's shared build: read only)."""
+    assert plan_build.result.manifest and LATE == AS_OF
+    return plan_build.out
 
 
 def docx_at(folder: Path, rel: str) -> Docx:

@@ -1,9 +1,11 @@
 """The workflow documents through the real LibreOffice: one letter, one report
 template and the consolidated report (built with the fixture returns), all
-converted in ONE ``convert_to_pdf`` call, then read back with poppler.
+converted in ONE ``convert_to_pdf`` call with the plan (``office_pdfs`` in
+conftest.py), then read back with poppler.
 
-These tests never skip: CI installs LibreOffice and poppler-utils, so a missing
-tool is a broken environment and fails loudly.  PDF text is not NFC and is
+These tests are marked ``office`` and go through ``tests/office.py``: CI installs
+LibreOffice and poppler-utils, so a missing tool is a broken environment and fails
+loudly.  PDF text is not NFC and is
 broken into lines: it is normalised to NFC and whitespace-collapsed before any
 comparison.
 """
@@ -12,22 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
-import time
 import unicodedata
 from pathlib import Path
 
 import pytest
 
 import kehoach
-from kehoach.build import BuildOptions, build
 from kehoach.consolidate import consolidate
 from kehoach.periods import period
-from kehoach.render import convert_to_pdf, find_soffice
 from kehoach.returns import load_returns
 
-from conftest import FIXTURES, PLAN
+from conftest import AS_OF as CONFTEST_AS_OF, OFFICE_AGENCY, OFFICE_PERIOD
+from office import OFFICE
+
+pytestmark = OFFICE
 
 PERIOD = "2025-H1"
 AS_OF = dt.date(2025, 6, 25)
@@ -72,21 +73,9 @@ def is_a4(size, landscape: bool) -> bool:
 
 
 @pytest.fixture(scope="module")
-def tools() -> None:
-    if find_soffice() is None:
-        pytest.fail("LibreOffice (soffice) not found, but kehoach's PDFs are made with it and CI installs it: "
-                    "`sudo apt-get install libreoffice-writer-nogui fonts-liberation2`.")
-    for tool in ("pdfinfo", "pdftotext"):
-        if shutil.which(tool) is None:
-            pytest.fail(f"{tool} not found: install poppler-utils (`sudo apt-get install poppler-utils`).")
-
-
-@pytest.fixture(scope="module")
-def plan_dir(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("workflow-pdf") / "plan"
-    shutil.copytree(PLAN, target)
-    shutil.copytree(FIXTURES / "returns" / PERIOD, target / "reports" / PERIOD)
-    return target
+def plan_dir(office_pdfs) -> Path:
+    """The fixture plan with the fixture returns, as ``office_pdfs`` built it."""
+    return office_pdfs["letter"].parent.parent / "plan"
 
 
 @pytest.fixture(scope="module")
@@ -95,29 +84,9 @@ def plan(plan_dir):
 
 
 @pytest.fixture(scope="module")
-def pdfs(tools, plan, plan_dir) -> dict[str, Path]:
-    """The three documents built by ``build()``, then converted in one LibreOffice call.
-    Letter and report template share a file name: they are copied under distinct names."""
-    work = plan_dir.parent
-    out = work / "out"
-    build(plan, out, options=BuildOptions(as_of=AS_OF))
-    sources = {
-        "letter": out / "cong-van" / f"{AGENCY}.docx",
-        "report": out / "bao-cao" / PERIOD / f"{AGENCY}.docx",
-        "consolidated": out / "tong-hop" / f"{PERIOD}.docx",
-    }
-    inputs = work / "in"
-    inputs.mkdir()
-    copies = []
-    for kind, src in sources.items():
-        assert src.is_file(), f"{src} was not built"
-        copies.append(inputs / f"{kind}-{src.name}")
-        shutil.copyfile(src, copies[-1])
-    started = time.monotonic()
-    results = convert_to_pdf(copies, work / "pdf")
-    assert time.monotonic() - started < 120
-    assert [p.name for p in results] == [c.stem + ".pdf" for c in copies]
-    return dict(zip(sources, results))
+def pdfs(office_pdfs) -> dict[str, Path]:
+    assert (PERIOD, AGENCY, AS_OF) == (OFFICE_PERIOD, OFFICE_AGENCY, CONFTEST_AS_OF)
+    return office_pdfs
 
 
 KINDS = ["letter", "report", "consolidated"]
