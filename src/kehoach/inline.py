@@ -19,6 +19,8 @@ writers (:mod:`kehoach.templating.body`, the Markdown preview) escape it.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 
 __all__ = ["Run", "Footnote", "merge", "parse", "plain", "problems"]
@@ -110,8 +112,12 @@ class _Parser:
         return False
 
 
+@functools.lru_cache(maxsize=8192)
 def parse(text: str, enabled: bool = True) -> tuple[Run, ...]:
-    """Runs of ``text``; with ``enabled=False`` one plain run, every mark literal."""
+    """Runs of ``text``; with ``enabled=False`` one plain run, every mark literal.
+
+    Cached: the result is immutable, and a plan's texts are parsed again by
+    every letter and report that quotes them (a duty reaches dozens of agencies)."""
     if not text:
         return ()
     if not enabled:
