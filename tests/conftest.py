@@ -132,6 +132,26 @@ def plan_build(tmp_path_factory) -> Built:
     return Built(plan, out, result)
 
 
+@contextlib.contextmanager
+def scoped(env: dict | None = None, cwd: Path | str | None = None):
+    """``env`` added to the environment and ``cwd`` as the working folder, both
+    restored on the way out (what an in-process CLI call needs)."""
+    saved_env = {k: os.environ.get(k) for k in (env or {})}
+    saved_cwd = os.getcwd()
+    os.environ.update(env or {})
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def run_cli(*args: str, env: dict | None = None, cwd: Path | str | None = None) -> subprocess.CompletedProcess:
     """``kehoach args`` IN PROCESS (``kehoach.cli.main``), with ``env`` added to the
     environment and ``cwd`` as the working folder for the call; the result looks
@@ -143,24 +163,11 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | str | None = None) 
     separation, a fresh process's caches) keep a real subprocess."""
     from kehoach import cli
     out, err = io.StringIO(), io.StringIO()
-    saved_env = {k: os.environ.get(k) for k in (env or {})}
-    saved_cwd = os.getcwd()
-    os.environ.update(env or {})
-    try:
-        if cwd is not None:
-            os.chdir(cwd)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = cli.main(list(args))
-            except SystemExit as exc:  # argparse's own exits
-                code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        os.chdir(saved_cwd)
-        for k, v in saved_env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    with scoped(env, cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:  # argparse's own exits
+            code = exc.code if isinstance(exc.code, int) else 1
     return subprocess.CompletedProcess(["kehoach", *args], code, out.getvalue(), err.getvalue())
 
 

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from corpus.cases import CASES, SECRET, Case  # noqa: E402
 from ooxml import with_paragraph_first  # noqa: E402
+from conftest import scoped  # noqa: E402
 
 from kehoach import cli, sandbox  # noqa: E402
 from kehoach.diagnostics import escape  # noqa: E402
@@ -50,27 +51,18 @@ def _alarm(signum, frame):
 def run(argv: list[str], cwd: Path, env: dict) -> tuple[int, str, str, float]:
     """``kehoach argv`` in process, in ``cwd``, with ``env`` added; (exit, stdout, stderr, seconds)."""
     out, err = io.StringIO(), io.StringIO()
-    saved_env = {k: os.environ.get(k) for k in env}
-    saved_cwd = os.getcwd()
-    os.environ.update(env)
-    os.chdir(cwd)
-    old = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(BOUND)
-    start = time.perf_counter()
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(argv)
-    except Hang:
-        pytest.fail(f"kehoach {' '.join(argv)} ran past {BOUND} s")
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-        os.chdir(saved_cwd)
-        for k, v in saved_env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    with scoped(env, cwd):
+        old = signal.signal(signal.SIGALRM, _alarm)
+        signal.alarm(BOUND)
+        start = time.perf_counter()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = cli.main(argv)
+        except Hang:
+            pytest.fail(f"kehoach {' '.join(argv)} ran past {BOUND} s")
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, old)
     return code, out.getvalue(), err.getvalue(), time.perf_counter() - start
 
 
