@@ -1,9 +1,11 @@
-"""Deadline calendars (.ics): one per agency with tasks, one for the office.
+"""Deadline calendars (.ics): one per agency that gets a letter (tasks, or
+duties of the plan's body), one for the office.
 
-An agency's calendar holds the due date of each of its periodic reports and
-the deadline of each task it leads or supports; the office's calendar holds
-every report due date, the consolidated report's due date, and every task
-deadline.  Task timelines become deadlines as follows: a date is that day; a
+An agency's calendar holds the due date of each of its reports (and, for the
+focal agency of a two-tier chain, its own deadline to send the synthesis on)
+and the deadline of each task it leads or supports; the office's calendar
+holds every report due date, the focal agency's and the consolidated report's
+due dates, and every task deadline.  Task timelines become deadlines as follows: a date is that day; a
 year or a range of years ends on 31/12 of its last year; "Hằng năm" and
 "Thường xuyên" have no single deadline and get no event.
 
