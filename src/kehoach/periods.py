@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 from .model import DEFAULT_CONSOLIDATED_DUE, DEFAULT_CUTOFF, DEFAULT_DUE, OneOffReport, ReportingRule
-from .vn import short_date
+from .vn import roman, short_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Plan
@@ -75,7 +75,6 @@ _MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})\Z")
 _DAY = re.compile(r"(0?[1-9]|[12][0-9]|3[01])\Z")
 #: Days of each month in a common year: a cut-off or deadline must exist every year.
 _MONTH_LENGTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_ROMAN = ("I", "II", "III", "IV")
 
 
 # -- days ---------------------------------------------------------------------------
@@ -236,10 +235,11 @@ class Period:
         return f"từ ngày {short_date(self.start)} đến ngày {short_date(self.end)}"
 
     @property
-    def due_text(self) -> str:
-        """The agencies' deadline as running text writes it: "20/6/2025", "7 giờ 00 ngày 14/7/2025"."""
-        day = short_date(self.due)
-        return f"{time_words(self.due_time)} ngày {day}" if self.due_time else day
+    def deadline(self) -> str:
+        """The agencies' deadline as a letter's line ends: "trước ngày 20/6/2025",
+        "trước 7 giờ 00 ngày 14/7/2025"."""
+        day = f"ngày {short_date(self.due)}"
+        return f"trước {time_words(self.due_time)} {day}" if self.due_time else f"trước {day}"
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
@@ -259,7 +259,7 @@ def _default_label(kind: str, year: int, ident: str) -> str:
     if kind == "half-year":
         return f"6 tháng đầu năm {year}"
     if kind == "quarterly":
-        return f"quý {_ROMAN[int(ident[-1]) - 1]} năm {year}"
+        return f"quý {roman(int(ident[-1]))} năm {year}"
     if kind == "monthly":
         return f"tháng {int(ident[5:7])} năm {year}"
     if kind == "daily":
@@ -361,22 +361,15 @@ def schedule(rule: ReportingRule, years: tuple[int, int], not_before: Optional[d
     return tuple(sorted(out, key=_order))
 
 
-def _rule_of(kinds_or_rule: Union[ReportingRule, Iterable[str]]) -> ReportingRule:
-    if isinstance(kinds_or_rule, ReportingRule):
-        return kinds_or_rule
-    return ReportingRule(periods=tuple(k for k in kinds_or_rule if k in ALL_KINDS), reporters=(), to="",
-                         via=None, consolidated_to="")
+def period_problem(text: object, rule: ReportingRule, years: Optional[tuple[int, int]],
+                   not_before: Optional[dt.date] = None) -> Optional[str]:
+    """Why ``text`` is not a period of a plan with this reporting rule and
+    ``(first, last)`` years (none due before ``not_before``), in Vietnamese with
+    a "did you mean"; None when it is.
 
-
-def period_problem(text: object, kinds_or_rule: Union[ReportingRule, Iterable[str]],
-                   years: Optional[tuple[int, int]], not_before: Optional[dt.date] = None) -> Optional[str]:
-    """Why ``text`` is not a period of a plan with this reporting rule (or
-    just these period kinds, with default calendars) and ``(first, last)``
-    years, in Vietnamese with a "did you mean"; None when it is.
-
-    Works on raw data too (the load-time checks use it before a model exists).
+    The load-time checks call it with the rule built from the raw data, before
+    a model exists; :func:`plan_period_problem` with a plan.
     """
-    rule = _rule_of(kinds_or_rule)
     shown = str(text)
     valid = schedule(rule, years, not_before) if years else ()
     if any(p.id == shown for p in valid):

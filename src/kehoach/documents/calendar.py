@@ -29,7 +29,7 @@ from ..periods import Period, periods
 from ..clock import Clock
 from ..vn import short_date
 from . import letter
-from .common import period_context, reference
+from .common import reference
 from .kind import Document, FileKind, Selection
 
 if TYPE_CHECKING:
@@ -209,7 +209,7 @@ def _report_event(plan: Plan, per: Period, who: str, to: str) -> _Event:
         per.due,
         f"Hạn gửi báo cáo {per.label} ({plan.document.type_name} của {plan.issuer.short_name})",
         f"Báo cáo kết quả thực hiện {reference(plan)} {per.label}, số liệu {per.range_text}; "
-        f"gửi {to} {period_context(per)['deadline']}.",
+        f"gửi {to} {per.deadline}.",
         "Báo cáo định kỳ",
     )
 

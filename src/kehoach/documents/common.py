@@ -70,7 +70,7 @@ def period_context(per) -> dict:
         "label": per.label,
         "range": per.range_text,
         "due": vn.short_date(per.due),
-        "deadline": f"trước {per.due_text}" if per.due_time else f"trước ngày {per.due_text}",
+        "deadline": per.deadline,
         "via_due": vn.short_date(per.via_due) if per.via_due else "",
         "consolidated_due": vn.short_date(per.consolidated_due),
     }

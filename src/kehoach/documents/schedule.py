@@ -19,10 +19,9 @@ from typing import Callable, Optional, Sequence
 
 from ..model import ReportingRule
 from ..periods import Period, time_words
-from ..vn import short_date
+from ..vn import roman, short_date
 from .common import period_context
 
-_ROMAN = ("I", "II", "III", "IV")
 #: Kinds summarised in one line, in the order the lines come.
 _SUMMARISED = ("daily", "monthly", "quarterly")
 
@@ -31,8 +30,8 @@ def _span(kind: str, first: Period, last: Period) -> str:
     if kind == "monthly":
         return f"từ tháng {first.end.month}/{first.year} đến tháng {last.end.month}/{last.year}"
     if kind == "quarterly":
-        return (f"từ quý {_ROMAN[(first.end.month - 1) // 3]}/{first.year} "
-                f"đến quý {_ROMAN[(last.end.month - 1) // 3]}/{last.year}")
+        return (f"từ quý {roman((first.end.month + 2) // 3)}/{first.year} "
+                f"đến quý {roman((last.end.month + 2) // 3)}/{last.year}")
     return f"từ ngày {short_date(first.end)} đến ngày {short_date(last.end)}"
 
 
