@@ -18,20 +18,12 @@ from ..timeline import parse_timeline
 from .appendix import appendix_items
 from .reporting import check_calendar
 from .schema import suggest
-from .yamlread import YamlDoc
+from .yamlread import YamlDoc, as_dict as _dict, as_list as _list
 
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})\Z")
 #: a day written in a timeline (30/11/2025, 2025-11-30): unrecognised only when impossible
 _DATE_LIKE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{4}-\d{2}-\d{2}")
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
 
 
 def _str(value: Any) -> str | None:

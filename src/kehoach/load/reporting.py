@@ -13,6 +13,7 @@ import re
 from types import MappingProxyType
 from typing import Any, Callable, Optional
 
+from .yamlread import as_dict as _dict, as_list as _list
 from ..model import DEFAULT_CONSOLIDATED_DUE, DEFAULT_CUTOFF, DEFAULT_DUE, DailyWindow, OneOffReport, ReportingRule
 from ..periods import ALL_KINDS, KIND_NAMES, YEARLY, day_of_month_problem, month_day_problem, period_problem, schedule
 
@@ -21,14 +22,6 @@ _TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z")
 
 #: ``add(path, code, message)``: how the checks report (the caller knows the file and positions).
 Add = Callable[[tuple, str, str], None]
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
 
 
 def _day_text(kind: str, value: Any) -> str:

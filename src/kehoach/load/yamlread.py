@@ -378,3 +378,14 @@ def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
     if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
         message += f"; bắt đầu từ dòng {exc.context_mark.line + 1}"
     return make(shown, line, col, "KH010", message)
+
+
+def as_dict(value: Any) -> dict:
+    """``value`` when the YAML gave a mapping, else an empty one: checks run on
+    raw data defensively, and the schema reports the wrong type."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list:
+    """``value`` when the YAML gave a list, else an empty one (see :func:`as_dict`)."""
+    return value if isinstance(value, list) else []

@@ -17,7 +17,7 @@ from typing import Any, Optional, Union
 from ..diagnostics import Diagnostic, has_errors, make, sort
 from ..load import _display
 from ..load.schema import suggest, validate
-from ..load.yamlread import YamlDoc, read_yaml
+from ..load.yamlread import YamlDoc, as_dict as _dict, as_list as _list, read_yaml
 from ..model import Plan
 from ..periods import period, plan_period_problem
 from ..safety import inside
@@ -26,14 +26,6 @@ from .model import REPORTS_DIR, SUMMARY_KEYS, Figure, Return, Summary, TaskRetur
 from .rule import _agency_tasks
 
 __all__ = ["check_returns", "load_returns", "read_returns"]
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
 
 
 def _text(value: Any) -> Optional[str]:
